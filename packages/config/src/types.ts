@@ -61,12 +61,18 @@ export interface TransportConnectorConfig {
   tls?: TlsConfig;
 }
 
-/** TLS material, as PEM file paths (activemq.xml keystores are mapped onto these; see docs/configuration.md). */
+/**
+ * TLS material: PEM files, or a PKCS#12 file (activemq.xml keystores are mapped onto these;
+ * see docs/configuration.md). Either `pfxFile`, or `keyFile` and `certFile`.
+ */
 export interface TlsConfig {
-  keyFile: string;
-  certFile: string;
+  keyFile?: string;
+  certFile?: string;
+  /** PKCS#12 (`.p12` / `.pfx`) holding the key and certificate. */
+  pfxFile?: string;
+  /** PEM bundle of CAs trusted for client certificates (`needClientAuth`). */
   caFile?: string;
-  /** Passphrase of an encrypted key. */
+  /** Passphrase of an encrypted key or of the PKCS#12 file. */
   passphrase?: string;
 }
 
