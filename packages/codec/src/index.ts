@@ -1,0 +1,13 @@
+/**
+ * STOMP 1.0/1.1/1.2 frame codec: an incremental parser, a serialiser and the connection-level
+ * header rules. No I/O and no Node-only APIs, so it runs in browsers too.
+ * @packageDocumentation
+ */
+export type { StompFrame, StompHeaders, StompVersion } from './frame.js';
+export { StompCodecError, type CodecErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, type ParserLimits } from './limits.js';
+export { ALL_COMMANDS, CLIENT_COMMANDS, SERVER_COMMANDS } from './commands.js';
+export { FrameParser, parseContentLength, type FrameParserOptions } from './parser.js';
+export { encodeFrame, encodeFrameHead, HEARTBEAT_EOL, NUL_BYTE, type EncodeOptions } from './encoder.js';
+export { negotiateVersion, parseHeartBeat, SUPPORTED_VERSIONS } from './negotiation.js';
+export { utf8Decode, utf8Encode } from './utf8.js';
