@@ -101,9 +101,9 @@ export type DeadLetterStrategy =
     }
   | {
       kind: 'individual';
-      /** Prefix for queue messages' DLQs, default `DLQ.` */
+      /** Prefix for queue messages' DLQs; the activemq.xml loader defaults it to ActiveMQ's `ActiveMQ.DLQ.Queue.` */
       queuePrefix: string;
-      /** Prefix for topic messages' DLQs, default `DLQ.` */
+      /** Prefix for topic messages' DLQs; the activemq.xml loader defaults it to ActiveMQ's `ActiveMQ.DLQ.Topic.` */
       topicPrefix: string;
       useQueueForQueueMessages: boolean;
       useQueueForTopicMessages: boolean;
@@ -138,6 +138,11 @@ export interface RedeliveryPolicy {
   maximumRedeliveries: number;
   /** Milliseconds before the first redelivery. Default 0. */
   initialRedeliveryDelay: number;
+  /**
+   * Milliseconds between later redeliveries when not backing off (ActiveMQ's `redeliveryDelay`).
+   * Absent: `initialRedeliveryDelay` is used for every redelivery.
+   */
+  redeliveryDelay?: number;
   /** Multiply the delay by `backOffMultiplier` at each redelivery. Default false. */
   useExponentialBackOff: boolean;
   backOffMultiplier: number;
