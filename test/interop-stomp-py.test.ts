@@ -42,6 +42,7 @@ describe('interop: stomp.py over TCP', () => {
     expect(r.transaction).toEqual(['tx a', 'tx b', 'after abort']);
     expect(r.redelivered).toEqual({ body: 'nack me', redelivered: 'true' });
     // Everything was acknowledged: nothing may be left waiting.
-    expect(broker.broker.stats().destinations.find((d) => d.name === '/queue/interop.py')?.depth ?? 0).toBe(0);
+    const queue = broker.broker.stats().destinations.find((d) => d.destination === '/queue/interop.py');
+    expect(queue).toMatchObject({ depth: 0, inflight: 0, enqueued: 7 });
   });
 });
