@@ -1,0 +1,6 @@
+/**
+ * The journal: the broker's embedded persistent message store.
+ * @packageDocumentation
+ */
+export { JournalMessageStore, DEFAULT_SEGMENT_SIZE } from './journal-store.js';
+export type { JournalMessageStoreOptions, JournalStats, JournalLogger } from './journal-store.js';
