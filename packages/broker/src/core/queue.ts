@@ -1,0 +1,474 @@
+import type { PolicyEntry } from '@tsmq/config';
+import type { Logger } from '../logger.js';
+import type { MessageStore, StoredMessage, StoreOp } from '../store/message-store.js';
+import { queueContainer } from '../store/message-store.js';
+import type { Destination, DestinationStats } from './destination.js';
+import type { DestinationName } from './destination-name.js';
+import type { Subscription } from './subscription.js';
+
+/** The two stores a queue's messages live in, chosen per message. */
+export interface QueueStores {
+  /** Persistent messages. */
+  readonly persistent: MessageStore;
+  /** Non-persistent messages (and every message of a temporary queue). */
+  readonly transient: MessageStore;
+}
+
+/** Broker services a queue needs beyond its stores. */
+export interface QueueServices {
+  readonly stores: QueueStores;
+  readonly logger: Logger;
+  /**
+   * Called for a message NACKed (reason `redelivery`; the policy decides whether it was NACKed too
+   * often) or expired; returns true when it took the message (moved to a dead-letter queue, or
+   * discarded and removed from the store) so the queue drops it.
+   */
+  deadLetter(queue: QueueDestination, message: StoredMessage, reason: 'redelivery' | 'expired'): boolean;
+  /** Milliseconds to hold a NACKed message back before its `redeliveryCount`-th redelivery (redelivery policy). */
+  redeliveryDelay(redeliveryCount: number): number;
+}
+
+function byDeliverAtThenSeq(a: StoredMessage, b: StoredMessage): number {
+  return a.deliverAt - b.deliverAt || a.seq - b.seq;
+}
+
+function byPriorityThenSeq(a: StoredMessage, b: StoredMessage): number {
+  return b.priority - a.priority || a.seq - b.seq;
+}
+function bySeq(a: StoredMessage, b: StoredMessage): number {
+  return a.seq - b.seq;
+}
+
+/**
+ * A point-to-point destination: each message goes to exactly one consumer, round robin across
+ * consumers with prefetch room, FIFO per consumer (highest priority first when the policy says so).
+ *
+ * Every waiting message is in a store; the queue holds only a page of them in memory (at most
+ * `policy.maxPageSize` plus unacknowledged ones returned to it) and loads the next page, merged
+ * by seq from both stores, as consumers drain it.
+ */
+export class QueueDestination implements Destination {
+  readonly container: string;
+  private readonly consumers: Subscription[] = [];
+  private nextConsumer = 0;
+  /** Messages in memory waiting for a consumer, in dispatch order. */
+  private readonly page: StoredMessage[] = [];
+  /** Messages not to be delivered before their `deliverAt` (scheduled, or a delayed redelivery), earliest first. */
+  private readonly scheduled: StoredMessage[] = [];
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private readonly order: (a: StoredMessage, b: StoredMessage) => number;
+  /** Highest seq paged in so far: stored messages above it are only in the stores. */
+  private pagedUpTo = 0;
+  /** Some stored messages are not in the page. */
+  private paging = false;
+  private loading = false;
+  private arrivedWhileLoading = false;
+  private dispatching = false;
+  private dispatchAgain = false;
+  /** Messages in the stores (waiting + in flight). */
+  private stored = 0;
+  private inflightCount = 0;
+  private enqueued = 0;
+  private dequeued = 0;
+  private destroyed = false;
+
+  /** False for temporary destinations: they keep even persistent messages in memory only. */
+  private readonly durableStorage: boolean;
+
+  /**
+   * @param name - the queue, or for a durable topic subscription the topic it listens to.
+   * @param container - store container; default the queue's own.
+   */
+  constructor(
+    readonly name: DestinationName,
+    readonly policy: PolicyEntry,
+    private readonly services: QueueServices,
+    container?: string,
+  ) {
+    this.container = container ?? queueContainer(name.name);
+    this.order = policy.prioritizedMessages ? byPriorityThenSeq : bySeq;
+    this.durableStorage = name.kind === 'queue' || name.kind === 'topic';
+  }
+
+  /** Store holding `message`: persistent messages in the persistent store unless the destination is temporary. */
+  storeFor(message: StoredMessage): MessageStore {
+    return message.persistent && this.durableStorage ? this.services.stores.persistent : this.services.stores.transient;
+  }
+
+  /** Messages found in the stores at startup: they are paged in on demand. */
+  recover(count: number): void {
+    this.stored += count;
+    if (count > 0) this.paging = true;
+  }
+
+  /** Stores `message`, then makes it deliverable. Resolves once it is stored. */
+  enqueue(message: StoredMessage): Promise<void> {
+    return this.storeFor(message)
+      .write([{ op: 'add', container: this.container, message }])
+      .then(() => this.accept(message));
+  }
+
+  /** Store op that adds `message` to this queue (transactions batch these). */
+  addOp(message: StoredMessage): StoreOp {
+    return { op: 'add', container: this.container, message };
+  }
+
+  /** Store op that removes `message` from this queue. */
+  removeOp(message: StoredMessage): StoreOp {
+    return { op: 'remove', container: this.container, seq: message.seq };
+  }
+
+  /** `message` is in its store now: page it in if the page has room and nothing older waits on disk. */
+  accept(message: StoredMessage): void {
+    if (this.destroyed) return;
+    this.stored++;
+    this.enqueued++;
+    // A message at or below pagedUpTo would never be loaded again, so it must go into the page
+    // even when the page is full (only possible when stores resolve writes out of order).
+    if (message.seq <= this.pagedUpTo || (!this.paging && this.page.length < this.policy.maxPageSize)) {
+      this.insert(message);
+      if (message.seq > this.pagedUpTo) this.pagedUpTo = message.seq;
+      this.dispatch();
+    } else {
+      this.paging = true;
+      if (this.loading) this.arrivedWhileLoading = true;
+      this.dispatch();
+    }
+  }
+
+  private insert(message: StoredMessage): void {
+    if (message.deliverAt !== 0 && message.deliverAt > Date.now()) {
+      this.schedule(message);
+      return;
+    }
+    insertSorted(this.page, message, this.order);
+  }
+
+  private schedule(message: StoredMessage): void {
+    insertSorted(this.scheduled, message, byDeliverAtThenSeq);
+    if (this.scheduled[0] === message) this.armScheduleTimer();
+  }
+
+  private armScheduleTimer(): void {
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    const first = this.scheduled[0];
+    if (!first) {
+      this.scheduleTimer = undefined;
+      return;
+    }
+    this.scheduleTimer = setTimeout(this.releaseDue, Math.max(1, first.deliverAt - Date.now()));
+    this.scheduleTimer.unref();
+  }
+
+  /** Moves the scheduled messages that are due into the page. */
+  private readonly releaseDue = (): void => {
+    this.scheduleTimer = undefined;
+    if (this.destroyed) return;
+    const now = Date.now();
+    let n = 0;
+    while (n < this.scheduled.length && this.scheduled[n]!.deliverAt <= now) n++;
+    for (const m of this.scheduled.splice(0, n)) insertSorted(this.page, m, this.order);
+    this.armScheduleTimer();
+    this.dispatch();
+  };
+
+  addSubscription(subscription: Subscription): void {
+    this.consumers.push(subscription);
+    if (subscription.selector) this.selective++;
+    this.dispatch();
+  }
+
+  removeSubscription(subscription: Subscription): void {
+    const i = this.consumers.indexOf(subscription);
+    if (i >= 0) {
+      this.consumers.splice(i, 1);
+      if (this.nextConsumer > i) this.nextConsumer--;
+      if (subscription.selector) this.selective--;
+    }
+    const returned = subscription.takeInflight();
+    if (returned.length > 0) this.requeue(subscription, returned.map((d) => d.message), false);
+  }
+
+  dispatch(): void {
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = true;
+    try {
+      do {
+        this.dispatchAgain = false;
+        this.dispatchPage();
+      } while (this.dispatchAgain);
+    } finally {
+      this.dispatching = false;
+    }
+    this.maybePageIn();
+  }
+
+  /** Consumers with a selector: dispatch then has to look past messages nobody selects. */
+  private selective = 0;
+
+  private dispatchPage(): void {
+    const page = this.page;
+    if (page.length === 0 || this.consumers.length === 0) return;
+    if (this.selective > 0) return this.dispatchSelective();
+    const now = Date.now();
+    // Collected so that a burst of auto-acked deliveries costs one store write.
+    let done: StoredMessage[] | undefined;
+    while (page.length > 0) {
+      const message = page[0]!;
+      if (message.expires !== 0 && message.expires <= now) {
+        page.shift();
+        this.expire(message);
+        continue;
+      }
+      const consumer = this.pickConsumer();
+      if (consumer === undefined) break;
+      page.shift();
+      if (consumer.deliver(message)) (done ??= []).push(message);
+      else this.inflightCount++;
+    }
+    if (done) this.consumed(done);
+  }
+
+  /**
+   * Dispatch when some consumer has a selector: a message no consumer with room selects stays
+   * in place while later messages go on, as in ActiveMQ (within the page).
+   */
+  private dispatchSelective(): void {
+    const page = this.page;
+    const now = Date.now();
+    let done: StoredMessage[] | undefined;
+    let i = 0;
+    while (i < page.length) {
+      const message = page[i]!;
+      if (message.expires !== 0 && message.expires <= now) {
+        page.splice(i, 1);
+        this.expire(message);
+        continue;
+      }
+      let anyRoom = false;
+      let consumer: Subscription | undefined;
+      const n = this.consumers.length;
+      for (let k = 0; k < n; k++) {
+        const index = (this.nextConsumer + k) % n;
+        const c = this.consumers[index]!;
+        if (!c.canAccept()) continue;
+        anyRoom = true;
+        if (c.selects(message)) {
+          consumer = c;
+          this.nextConsumer = (index + 1) % n;
+          break;
+        }
+      }
+      if (!anyRoom) break;
+      if (consumer === undefined) {
+        i++;
+        continue;
+      }
+      page.splice(i, 1);
+      if (consumer.deliver(message)) (done ??= []).push(message);
+      else this.inflightCount++;
+    }
+    if (done) this.consumed(done);
+  }
+
+  /** Next consumer with room, round robin. */
+  private pickConsumer(): Subscription | undefined {
+    const consumers = this.consumers;
+    const n = consumers.length;
+    for (let i = 0; i < n; i++) {
+      const index = (this.nextConsumer + i) % n;
+      const c = consumers[index]!;
+      if (c.canAccept()) {
+        this.nextConsumer = (index + 1) % n;
+        return c;
+      }
+    }
+    return undefined;
+  }
+
+  private maybePageIn(): void {
+    if (!this.paging || this.loading || this.destroyed) return;
+    const max = this.policy.maxPageSize;
+    if (this.page.length > 0 && this.page.length >= max / 2) return;
+    const want = Math.max(1, max - this.page.length);
+    const after = this.pagedUpTo;
+    this.loading = true;
+    this.arrivedWhileLoading = false;
+    const { persistent, transient } = this.services.stores;
+    const persistentLoad = this.durableStorage ? persistent.load(this.container, after, want) : EMPTY_LOAD;
+    Promise.all([persistentLoad, transient.load(this.container, after, want)]).then(
+      ([a, b]) => this.paged(a, b, want),
+      (error: unknown) => {
+        this.loading = false;
+        this.services.logger.error(`cannot load messages of ${this.name.full}`, error);
+      },
+    );
+  }
+
+  private paged(a: StoredMessage[], b: StoredMessage[], want: number): void {
+    this.loading = false;
+    if (this.destroyed) return;
+    let i = 0;
+    let j = 0;
+    let taken = 0;
+    while (taken < want && (i < a.length || j < b.length)) {
+      const m = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!;
+      if (m.seq <= this.pagedUpTo) continue;
+      this.insert(m);
+      this.pagedUpTo = m.seq;
+      taken++;
+    }
+    const exhausted = a.length < want && b.length < want && i === a.length && j === b.length;
+    if (exhausted && !this.arrivedWhileLoading) this.paging = false;
+    this.dispatch();
+  }
+
+  /** An expired message leaves: to the dead-letter queue when the policy says so (JMS 1.1 §3.4.9). */
+  private expire(message: StoredMessage): void {
+    if (this.name.kind === 'queue' && this.services.deadLetter(this, message, 'expired')) {
+      this.stored--;
+      this.dequeued++;
+      return;
+    }
+    this.consumed([message]);
+  }
+
+  /**
+   * A snapshot of the messages waiting (not in flight, not scheduled for later), in dispatch
+   * order, at most `max` of them: the page, then the next stored ones.
+   */
+  async browse(max: number): Promise<StoredMessage[]> {
+    const out = this.page.slice(0, max);
+    if (out.length >= max || !this.paging) return out;
+    const want = max - out.length;
+    const { persistent, transient } = this.services.stores;
+    const [a, b] = await Promise.all([
+      this.durableStorage ? persistent.load(this.container, this.pagedUpTo, want) : EMPTY_LOAD,
+      transient.load(this.container, this.pagedUpTo, want),
+    ]);
+    let i = 0;
+    let j = 0;
+    while (out.length < max && (i < a.length || j < b.length)) {
+      out.push(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!);
+    }
+    return out;
+  }
+
+  /** Messages left the queue for good without an ACK frame (auto ack, expiry). */
+  private consumed(messages: StoredMessage[]): void {
+    this.stored -= messages.length;
+    this.dequeued += messages.length;
+    this.writeRemoves(messages).catch((error: unknown) =>
+      this.services.logger.error(`cannot remove consumed messages of ${this.name.full}`, error),
+    );
+  }
+
+  acknowledge(messages: StoredMessage[]): Promise<void> {
+    this.settled(messages);
+    return this.writeRemoves(messages);
+  }
+
+  /** Bookkeeping for acknowledged messages whose removal the caller writes (transactions). */
+  settled(messages: StoredMessage[]): void {
+    this.inflightCount -= messages.length;
+    this.stored -= messages.length;
+    this.dequeued += messages.length;
+  }
+
+  private writeRemoves(messages: StoredMessage[]): Promise<void> {
+    let persistentOps: StoreOp[] | undefined;
+    let transientOps: StoreOp[] | undefined;
+    const persistent = this.services.stores.persistent;
+    for (const m of messages) {
+      const op = this.removeOp(m);
+      if (this.storeFor(m) === persistent) (persistentOps ??= []).push(op);
+      else (transientOps ??= []).push(op);
+    }
+    const p = persistentOps ? persistent.write(persistentOps) : undefined;
+    const t = transientOps ? this.services.stores.transient.write(transientOps) : undefined;
+    if (p && t) return Promise.all([p, t]).then(() => undefined);
+    return p ?? t ?? Promise.resolve();
+  }
+
+  requeue(_subscription: Subscription, messages: StoredMessage[], nack: boolean): void {
+    this.inflightCount -= messages.length;
+    if (this.destroyed) return;
+    const updates: StoreOp[] = [];
+    const transientUpdates: StoreOp[] = [];
+    const persistent = this.services.stores.persistent;
+    const now = Date.now();
+    for (const m of messages) {
+      m.redeliveryCount++;
+      if (nack) {
+        const delay = this.services.redeliveryDelay(m.redeliveryCount);
+        if (delay > 0) m.deliverAt = now + delay;
+      }
+      // A dead-letter queue only takes queue messages; a durable subscription's stay.
+      if (nack && this.name.kind === 'queue' && this.services.deadLetter(this, m, 'redelivery')) {
+        this.stored--;
+        continue;
+      }
+      const op: StoreOp = {
+        op: 'update',
+        container: this.container,
+        seq: m.seq,
+        redeliveryCount: m.redeliveryCount,
+        deliverAt: m.deliverAt,
+      };
+      (this.storeFor(m) === persistent ? updates : transientUpdates).push(op);
+      this.insert(m);
+    }
+    const log = (error: unknown) => this.services.logger.error(`cannot record a redelivery on ${this.name.full}`, error);
+    if (updates.length > 0) persistent.write(updates).catch(log);
+    if (transientUpdates.length > 0) this.services.stores.transient.write(transientUpdates).catch(log);
+    this.dispatch();
+  }
+
+  stats(): DestinationStats {
+    return {
+      destination: this.name.full,
+      kind: this.name.kind,
+      depth: this.stored - this.inflightCount,
+      inflight: this.inflightCount,
+      consumers: this.consumers.length,
+      enqueued: this.enqueued,
+      dequeued: this.dequeued,
+    };
+  }
+
+  /** True when nothing references the queue any more (a temporary queue may go). */
+  get consumerCount(): number {
+    return this.consumers.length;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    this.scheduled.length = 0;
+    for (const c of this.consumers) c.active = false;
+    this.consumers.length = 0;
+    this.page.length = 0;
+  }
+}
+
+const EMPTY_LOAD: Promise<StoredMessage[]> = Promise.resolve([]);
+
+/** Inserts into a sorted array: after the last element that sorts before or with `m`. */
+function insertSorted(list: StoredMessage[], m: StoredMessage, order: (a: StoredMessage, b: StoredMessage) => number): void {
+  let hi = list.length;
+  // Almost always appended: new messages have the highest seq.
+  if (hi === 0 || order(list[hi - 1]!, m) <= 0) {
+    list.push(m);
+    return;
+  }
+  let lo = 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order(list[mid]!, m) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, m);
+}

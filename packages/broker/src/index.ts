@@ -1,0 +1,30 @@
+/**
+ * The tsmq STOMP broker: embed it with {@link Broker}, or run `tsmq-broker` (see the CLI).
+ * @packageDocumentation
+ */
+export { Broker, type BoundAddress, type BrokerOptions, type BrokerStats } from './broker.js';
+export type { DestinationStats } from './core/destination.js';
+export { BrokerStartError, StompProtocolError, type BrokerErrorCode, type ProtocolErrorCode } from './errors.js';
+export { consoleLogger, silentLogger, type Logger } from './logger.js';
+export {
+  acceptAnyone,
+  simpleAuthenticator,
+  type Authenticator,
+  type Credentials,
+  type Principal,
+} from './protocol/authenticator.js';
+export { DEFAULT_PREFETCH, SERVER_NAME } from './protocol/stomp-connection.js';
+export { createMessageStore } from './store/index.js';
+export { MemoryMessageStore, type MemoryAccounting, type MemoryMessageStoreOptions } from './store/memory-store.js';
+export {
+  durableContainer,
+  queueContainer,
+  StoreError,
+  type DurableSubscriptionRecord,
+  type MessageStore,
+  type StoredMessage,
+  type StoreOp,
+  type StoreRecovery,
+  type StoreUsage,
+} from './store/message-store.js';
+export type { BrokerConfig, BrokerConfigInput } from '@tsmq/config';

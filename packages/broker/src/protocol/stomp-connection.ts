@@ -1,0 +1,862 @@
+import {
+  CLIENT_COMMANDS,
+  encodeFrame,
+  encodeFrameHead,
+  FrameParser,
+  HEARTBEAT_EOL,
+  negotiateVersion,
+  NUL_BYTE,
+  parseHeartBeat,
+  StompCodecError,
+  SUPPORTED_VERSIONS,
+  utf8Encode,
+  type StompFrame,
+  type StompHeaders,
+  type StompVersion,
+} from '@tsmq/codec';
+import type { BrokerConfig, TransportConnectorConfig } from '@tsmq/config';
+import { InvalidSelectorError, parseSelector, type Selector } from '@tsmq/selector';
+import type { Destination } from '../core/destination.js';
+import type { MemoryUsage } from '../core/memory-usage.js';
+import { QueueDestination } from '../core/queue.js';
+import type { DestinationRegistry } from '../core/registry.js';
+import { type AckMode, type Delivery, type MessageSink, Subscription } from '../core/subscription.js';
+import { TopicDestination } from '../core/topic.js';
+import { type BrokerErrorCode, StompProtocolError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MessageStore, StoredMessage, StoreOp } from '../store/message-store.js';
+import { StoreError } from '../store/message-store.js';
+import type { StompTransport } from '../transport/transport.js';
+import type { Authenticator, Principal } from './authenticator.js';
+import { messageFromSend } from './message-headers.js';
+
+/** The `server` header of CONNECTED. */
+export const SERVER_NAME = 'tsmq/0.1.0';
+
+/** Default `activemq.prefetchSize`, as ActiveMQ's default queue prefetch. */
+export const DEFAULT_PREFETCH = 1000;
+
+/** Most messages one browse returns (ActiveMQ's default maxBrowsePageSize). */
+export const MAX_BROWSE = 400;
+
+/** Store writes a connection may have pending before the broker stops reading from it. */
+const MAX_PENDING_WRITES = 512;
+/** Bytes of output collected in one turn above which dispatch to the connection waits for a flush. */
+const OUTBOX_LIMIT = 1024 * 1024;
+/** Bodies larger than this are written after their head instead of being copied into one frame buffer. */
+const COPY_BODY_LIMIT = 64 * 1024;
+
+const PAUSED_FOR_OUTPUT = 1;
+const PAUSED_FOR_STORE = 2;
+const PAUSED_FOR_MEMORY = 4;
+
+/** What a connection needs from the broker. */
+export interface ConnectionContext {
+  readonly config: BrokerConfig;
+  readonly registry: DestinationRegistry;
+  readonly logger: Logger;
+  readonly authenticator: Authenticator;
+  /** The next message seq (increasing over the broker's life). */
+  nextSeq(): number;
+  /** The `message-id` of the message with this seq. */
+  messageId(seq: number): string;
+  /** Asks for {@link StompConnection.flush} to be called once this turn's work is done. */
+  scheduleFlush(connection: StompConnection): void;
+  /** The connection is gone; forget it. */
+  connectionClosed(connection: StompConnection): void;
+}
+
+/** Acknowledgements settled inside a transaction, applied at COMMIT. */
+interface SettledGroup {
+  subscription: Subscription;
+  messages: StoredMessage[];
+}
+
+interface Transaction {
+  sends: Array<{ destination: Destination; message: StoredMessage }>;
+  acks: SettledGroup[];
+  nacks: SettledGroup[];
+}
+
+type ConnectionState = 'new' | 'connected' | 'closing' | 'closed';
+
+/**
+ * One client connection: the STOMP protocol state machine (STOMP 1.0, 1.1 and 1.2) between a
+ * transport and the destinations.
+ */
+export class StompConnection implements MessageSink {
+  private state: ConnectionState = 'new';
+  private version: StompVersion = '1.0';
+  private readonly parser: FrameParser;
+  private principal: Principal | undefined;
+  /** CONNECT's `client-id` header: names the owner of durable subscriptions. */
+  private clientId: string | undefined;
+
+  private readonly subscriptions = new Map<string, Subscription>();
+  /** Unacknowledged deliveries by ack id, across subscriptions. */
+  private readonly deliveries = new Map<string, Delivery>();
+  private ackCounter = 0;
+  private readonly transactions = new Map<string, Transaction>();
+
+  private outbox: Uint8Array[] = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
+  private writable = true;
+  /** Dispatch stopped because the outbox was full; dispatch again after the next flush. */
+  private blockedOnOutbox = false;
+  private pausedFor = 0;
+
+  private pendingWrites = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  private lastReadAt = Date.now();
+  private lastWriteAt = Date.now();
+  private sendEveryMs = 0;
+  private silentAfterMs = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** Unique id; also the CONNECTED `session` header. */
+    readonly id: string,
+    private readonly transport: StompTransport,
+    readonly connector: TransportConnectorConfig,
+    private readonly ctx: ConnectionContext,
+  ) {
+    this.parser = new FrameParser((frame) => this.onFrame(frame), {
+      maxFrameSize: connector.maxFrameSize,
+      commands: CLIENT_COMMANDS,
+    });
+    transport.attach({
+      onData: (chunk) => this.onData(chunk),
+      onDrain: () => this.onDrain(),
+      onClose: () => this.onTransportClosed(),
+    });
+  }
+
+  /** Remote address of the client, for logs. */
+  get remoteAddress(): string {
+    return this.transport.remoteAddress;
+  }
+
+  /** Who the client authenticated as (after CONNECT). */
+  get user(): string | undefined {
+    return this.principal?.user;
+  }
+
+  // ---- input ---------------------------------------------------------------------------------
+
+  private onData(chunk: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.lastReadAt = Date.now();
+    try {
+      this.parser.push(chunk);
+    } catch (error) {
+      if (error instanceof StompCodecError) {
+        this.fail(new StompProtocolError(error.code, describeCode(error.code), error.message));
+      } else {
+        this.ctx.logger.error(`connection ${this.id}: unexpected error`, error);
+        this.fail(new StompProtocolError('INTERNAL_ERROR', 'internal error', 'The broker failed to process a frame.'));
+      }
+    }
+  }
+
+  private onFrame(frame: StompFrame): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    try {
+      this.handle(frame);
+    } catch (error) {
+      const receipt = frame.headers.receipt;
+      if (error instanceof StompProtocolError) this.fail(error, receipt);
+      else if (error instanceof StompCodecError)
+        this.fail(new StompProtocolError(error.code, describeCode(error.code), error.message), receipt);
+      else {
+        this.ctx.logger.error(`connection ${this.id}: error handling ${frame.command}`, error);
+        this.fail(new StompProtocolError('INTERNAL_ERROR', 'internal error', `The broker failed to process ${frame.command}.`), receipt);
+      }
+    }
+  }
+
+  private handle(frame: StompFrame): void {
+    const command = frame.command;
+    if (this.state === 'new') {
+      if (command === 'CONNECT' || command === 'STOMP') return this.onConnect(frame);
+      throw new StompProtocolError('NOT_CONNECTED', 'not connected', `${command} received before CONNECT.`);
+    }
+    switch (command) {
+      case 'SEND':
+        return this.onSend(frame);
+      case 'SUBSCRIBE':
+        return this.onSubscribe(frame);
+      case 'UNSUBSCRIBE':
+        return this.onUnsubscribe(frame);
+      case 'ACK':
+        return this.onAck(frame);
+      case 'NACK':
+        if (this.version === '1.0') throw unknownCommand(command);
+        return this.onNack(frame);
+      case 'BEGIN':
+        return this.onBegin(frame);
+      case 'COMMIT':
+        return this.onCommit(frame);
+      case 'ABORT':
+        return this.onAbort(frame);
+      case 'DISCONNECT':
+        return this.onDisconnect(frame);
+      case 'CONNECT':
+      case 'STOMP':
+        throw new StompProtocolError('ALREADY_CONNECTED', 'already connected', 'A second CONNECT on the same connection.');
+      default:
+        throw unknownCommand(command);
+    }
+  }
+
+  // ---- CONNECT -------------------------------------------------------------------------------
+
+  private onConnect(frame: StompFrame): void {
+    const h = frame.headers;
+    const version = negotiateVersion(h['accept-version']);
+    if (version === null) {
+      const list = SUPPORTED_VERSIONS.join(',');
+      throw new StompProtocolError(
+        'UNSUPPORTED_VERSION',
+        'unsupported protocol version',
+        `Supported protocol versions are ${SUPPORTED_VERSIONS.join(' ')}`,
+        { version: list },
+      );
+    }
+    const [cx, cy] = h['heart-beat'] === undefined ? this.connector.defaultHeartBeat : parseHeartBeat(h['heart-beat']);
+    const principal = this.ctx.authenticator.authenticate({
+      login: h.login,
+      passcode: h.passcode,
+      remoteAddress: this.transport.remoteAddress,
+      connector: this.connector.name,
+    });
+    if (principal === null) {
+      throw new StompProtocolError('AUTHENTICATION_FAILED', 'authentication failed', 'The login or passcode is not valid.');
+    }
+    this.principal = principal;
+    this.clientId = h['client-id'];
+    this.version = version;
+    this.parser.setVersion(version);
+    this.state = 'connected';
+    // The broker can beat as often as the client wants (sx = cy) and asks for beats as often as
+    // the client offers (sy = cx), so each side's rate is the client's own.
+    const sx = cy;
+    const sy = cx;
+    const headers: StompHeaders = {};
+    if (h['accept-version'] !== undefined) headers.version = version;
+    headers.server = SERVER_NAME;
+    headers.session = this.id;
+    headers['heart-beat'] = `${sx},${sy}`;
+    this.writeFrame('CONNECTED', headers);
+    // STOMP 1.2 §Heart-beating: each direction runs at the larger of what one side offers and
+    // the other wants, and is off when either is 0.
+    this.startHeartbeat(sx > 0 && cy > 0 ? Math.max(sx, cy) : 0, cx > 0 && sy > 0 ? Math.max(cx, sy) : 0);
+  }
+
+  // ---- SEND ----------------------------------------------------------------------------------
+
+  private onSend(frame: StompFrame): void {
+    const h = frame.headers;
+    const header = requireHeader(h, 'destination', 'SEND');
+    const tx = this.transactionOf(h);
+    const destination = this.ctx.registry.resolve(header, this.id, 'send');
+    const message = messageFromSend(frame, header, Date.now(), this.ctx.config.schedulerSupport);
+    const receipt = h.receipt;
+    const memory = this.ctx.registry.memory;
+    if (memory.full && this.ctx.config.systemUsage.sendFailIfNoSpace && (!message.persistent || destination instanceof TopicDestination)) {
+      throw new StompProtocolError('MEMORY_FULL', 'memory limit reached', `The broker holds systemUsage.memoryLimit (${memory.limit} bytes) of messages and sendFailIfNoSpace is set.`);
+    }
+    if (tx) {
+      tx.sends.push({ destination, message });
+      if (receipt !== undefined) this.writeReceipt(receipt);
+      return;
+    }
+    this.stamp(message);
+    const stored =
+      destination instanceof TopicDestination ? destination.publish(message, this.id) : (destination as QueueDestination).enqueue(message);
+    if (memory.full && !this.ctx.config.systemUsage.sendFailIfNoSpace) this.waitForMemory(memory);
+    if (stored === undefined) {
+      if (receipt !== undefined) this.writeReceipt(receipt);
+      return;
+    }
+    this.beginWrite();
+    stored.then(
+      () => {
+        this.endWrite();
+        if (receipt !== undefined) this.writeReceipt(receipt);
+      },
+      (error: unknown) => {
+        this.endWrite();
+        this.failOnStoreError(error, receipt);
+      },
+    );
+  }
+
+  /**
+   * Producer flow control (ActiveMQ's producerFlowControl at systemUsage.memoryLimit): stop
+   * reading from this producer until consumers have drained memory below the limit. A connection
+   * that itself holds undelivered or unacknowledged messages keeps reading, since its own ACKs
+   * may be what frees the memory.
+   */
+  private waitForMemory(memory: MemoryUsage): void {
+    if ((this.pausedFor & PAUSED_FOR_MEMORY) !== 0) return;
+    for (const s of this.subscriptions.values()) if (s.pending.length > 0 || s.inflight.size > 0) return;
+    this.pauseReading(PAUSED_FOR_MEMORY);
+    memory.whenAvailable(() => this.resumeReading(PAUSED_FOR_MEMORY));
+  }
+
+  private stamp(message: StoredMessage): void {
+    message.seq = this.ctx.nextSeq();
+    message.messageId = this.ctx.messageId(message.seq);
+  }
+
+  // ---- SUBSCRIBE / UNSUBSCRIBE ---------------------------------------------------------------
+
+  private onSubscribe(frame: StompFrame): void {
+    const h = frame.headers;
+    const header = requireHeader(h, 'destination', 'SUBSCRIBE');
+    const id = this.version === '1.0' ? (h.id ?? header) : requireHeader(h, 'id', 'SUBSCRIBE');
+    if (this.subscriptions.has(id)) {
+      throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', 'duplicate subscription id', `Subscription id ${JSON.stringify(id)} is already in use on this connection.`);
+    }
+    const ack = parseAckMode(h.ack);
+    const prefetch = parsePrefetch(h['activemq.prefetchSize']);
+    const selector = parseSelectorHeader(h.selector);
+    let destination = this.ctx.registry.resolve(header, this.id, 'subscribe');
+    if (h.browser === 'true') return this.browse(id, header, destination, selector, h.receipt);
+    const durableName = durableNameOf(h);
+    let subscription: Subscription;
+    if (durableName !== undefined && destination instanceof TopicDestination && destination.name.kind === 'topic') {
+      const clientId = this.requireClientId('SUBSCRIBE');
+      // The durable subscription filters as messages are stored, so its consumer needs no selector.
+      destination = this.ctx.registry.subscribeDurable(clientId, durableName, header, selector);
+      if ((destination as QueueDestination).consumerCount > 0) {
+        throw new StompProtocolError('DURABLE_SUBSCRIPTION_IN_USE', 'durable subscription in use', `Durable subscription ${JSON.stringify(durableName)} of client id ${JSON.stringify(clientId)} already has an active consumer.`);
+      }
+      subscription = new Subscription(id, destination, ack, prefetch, this, this.id);
+    } else {
+      subscription = new Subscription(id, destination, ack, prefetch, this, this.id, selector, h['activemq.noLocal'] === 'true');
+    }
+    this.subscriptions.set(id, subscription);
+    if (h.receipt !== undefined) this.writeReceipt(h.receipt);
+    destination.addSubscription(subscription);
+    destination.dispatch();
+  }
+
+  /**
+   * ActiveMQ queue browsing (SUBSCRIBE with `browser:true`): the waiting messages are sent
+   * without being consumed, then a MESSAGE with `browser:end`. The subscription stays known
+   * until UNSUBSCRIBE, so that the UNSUBSCRIBE a browser sends when done is not an error.
+   */
+  private browse(id: string, header: string, destination: Destination, selector: Selector | undefined, receipt: string | undefined): void {
+    if (!(destination instanceof QueueDestination)) {
+      throw new StompProtocolError('INVALID_DESTINATION', 'only queues can be browsed', `${header} is not a queue.`);
+    }
+    const subscription = new Subscription(id, destination, 'auto', DEFAULT_PREFETCH, this, this.id, selector);
+    this.subscriptions.set(id, subscription);
+    if (receipt !== undefined) this.writeReceipt(receipt);
+    destination.browse(MAX_BROWSE).then(
+      (messages) => {
+        if (!subscription.active || this.state !== 'connected') return;
+        for (const m of messages) if (subscription.selects(m)) this.writeMessage(subscription, m, undefined);
+        this.writeFrame('MESSAGE', { subscription: id, 'message-id': 'BrowseDone', destination: header, browser: 'end' });
+      },
+      (error: unknown) => this.failOnStoreError(error, undefined),
+    );
+  }
+
+  private onUnsubscribe(frame: StompFrame): void {
+    const h = frame.headers;
+    const id = this.version === '1.0' ? (h.id ?? h.destination) : h.id;
+    const durableName = durableNameOf(h);
+    const subscription = id === undefined ? undefined : this.subscriptions.get(id);
+    if (subscription) this.removeSubscription(subscription);
+    else if (durableName === undefined) {
+      if (id === undefined) throw missingHeader('id', 'UNSUBSCRIBE');
+      throw new StompProtocolError('UNKNOWN_SUBSCRIPTION', 'unknown subscription', `No subscription with id ${JSON.stringify(id)} on this connection.`);
+    }
+    // ActiveMQ: an UNSUBSCRIBE naming the durable subscription deletes it; without the name it only goes offline.
+    if (durableName !== undefined) this.ctx.registry.unsubscribeDurable(this.requireClientId('UNSUBSCRIBE'), durableName);
+    if (h.receipt !== undefined) this.writeReceipt(h.receipt);
+  }
+
+  private requireClientId(command: string): string {
+    if (this.clientId === undefined) {
+      throw new StompProtocolError('MISSING_HEADER', 'missing client-id header', `A durable subscription in ${command} needs the client-id header in CONNECT.`);
+    }
+    return this.clientId;
+  }
+
+  private removeSubscription(subscription: Subscription): void {
+    this.subscriptions.delete(subscription.id);
+    for (const ackId of subscription.inflight.keys()) this.deliveries.delete(ackId);
+    subscription.active = false;
+    subscription.destination.removeSubscription(subscription);
+  }
+
+  // ---- ACK / NACK ----------------------------------------------------------------------------
+
+  private onAck(frame: StompFrame): void {
+    const h = frame.headers;
+    const tx = this.transactionOf(h);
+    const group = this.settle(frame);
+    const destination = group.subscription.destination;
+    if (tx) {
+      tx.acks.push(group);
+      destination.dispatch();
+      if (h.receipt !== undefined) this.writeReceipt(h.receipt);
+      return;
+    }
+    const stored = destination.acknowledge(group.messages);
+    destination.dispatch();
+    const receipt = h.receipt;
+    if (receipt === undefined) {
+      stored.catch((error: unknown) => this.ctx.logger.error(`connection ${this.id}: cannot remove acknowledged messages`, error));
+      return;
+    }
+    this.beginWrite();
+    stored.then(
+      () => {
+        this.endWrite();
+        this.writeReceipt(receipt);
+      },
+      (error: unknown) => {
+        this.endWrite();
+        this.failOnStoreError(error, receipt);
+      },
+    );
+  }
+
+  private onNack(frame: StompFrame): void {
+    const h = frame.headers;
+    const tx = this.transactionOf(h);
+    const group = this.settle(frame);
+    // The receipt goes before the redelivery it may trigger.
+    if (h.receipt !== undefined) this.writeReceipt(h.receipt);
+    if (tx) tx.nacks.push(group);
+    else group.subscription.destination.requeue(group.subscription, group.messages, true);
+  }
+
+  /** Finds the delivery an ACK/NACK names and takes it (and, in client mode, earlier ones) out of flight. */
+  private settle(frame: StompFrame): SettledGroup {
+    const delivery = this.findDelivery(frame);
+    const settled = delivery.subscription.settle(delivery);
+    const messages: StoredMessage[] = new Array<StoredMessage>(settled.length);
+    for (let i = 0; i < settled.length; i++) {
+      const d = settled[i]!;
+      this.deliveries.delete(d.ackId);
+      messages[i] = d.message;
+    }
+    return { subscription: delivery.subscription, messages };
+  }
+
+  private findDelivery(frame: StompFrame): Delivery {
+    const h = frame.headers;
+    const command = frame.command;
+    if (this.version === '1.2') {
+      const ackId = requireHeader(h, 'id', command);
+      const d = this.deliveries.get(ackId);
+      if (!d) throw unknownAck(ackId, command);
+      return d;
+    }
+    const messageId = requireHeader(h, 'message-id', command);
+    let candidates: Iterable<Subscription>;
+    if (this.version === '1.1') {
+      const subId = requireHeader(h, 'subscription', command);
+      const sub = this.subscriptions.get(subId);
+      if (!sub) throw unknownAck(messageId, command);
+      candidates = [sub];
+    } else {
+      candidates = this.subscriptions.values();
+    }
+    for (const sub of candidates) {
+      for (const d of sub.inflight.values()) if (d.message.messageId === messageId) return d;
+    }
+    throw unknownAck(messageId, command);
+  }
+
+  // ---- transactions --------------------------------------------------------------------------
+
+  private transactionOf(h: StompHeaders): Transaction | undefined {
+    const id = h.transaction;
+    if (id === undefined) return undefined;
+    const tx = this.transactions.get(id);
+    if (!tx) throw unknownTransaction(id);
+    return tx;
+  }
+
+  private onBegin(frame: StompFrame): void {
+    const id = requireHeader(frame.headers, 'transaction', 'BEGIN');
+    if (this.transactions.has(id)) {
+      throw new StompProtocolError('DUPLICATE_TRANSACTION', 'transaction already begun', `Transaction ${JSON.stringify(id)} is already active on this connection.`);
+    }
+    this.transactions.set(id, { sends: [], acks: [], nacks: [] });
+    if (frame.headers.receipt !== undefined) this.writeReceipt(frame.headers.receipt);
+  }
+
+  private takeTransaction(frame: StompFrame): Transaction {
+    const id = requireHeader(frame.headers, 'transaction', frame.command);
+    const tx = this.transactions.get(id);
+    if (!tx) throw unknownTransaction(id);
+    this.transactions.delete(id);
+    return tx;
+  }
+
+  private onAbort(frame: StompFrame): void {
+    this.rollback(this.takeTransaction(frame));
+    if (frame.headers.receipt !== undefined) this.writeReceipt(frame.headers.receipt);
+  }
+
+  /** Undoes a transaction: its sends are dropped, its acknowledged messages are delivered again. */
+  private rollback(tx: Transaction): void {
+    for (const group of tx.acks) group.subscription.destination.requeue(group.subscription, group.messages, false);
+    for (const group of tx.nacks) group.subscription.destination.requeue(group.subscription, group.messages, false);
+  }
+
+  private onCommit(frame: StompFrame): void {
+    const tx = this.takeTransaction(frame);
+    const receipt = frame.headers.receipt;
+    // Group the transaction's store changes per store: one atomic write each.
+    const batches = new Map<MessageStore, StoreOp[]>();
+    const add = (store: MessageStore, op: StoreOp) => {
+      const ops = batches.get(store);
+      if (ops) ops.push(op);
+      else batches.set(store, [op]);
+    };
+    for (const send of tx.sends) {
+      this.stamp(send.message);
+      if (send.destination instanceof QueueDestination) {
+        add(send.destination.storeFor(send.message), send.destination.addOp(send.message));
+      }
+    }
+    for (const group of tx.acks) {
+      const d = group.subscription.destination;
+      if (d instanceof QueueDestination) for (const m of group.messages) add(d.storeFor(m), d.removeOp(m));
+    }
+    this.beginWrite();
+    writeInOrder([...batches]).then(
+      () => {
+        this.endWrite();
+        for (const send of tx.sends) {
+          if (send.destination instanceof QueueDestination) send.destination.accept(send.message);
+          else {
+            (send.destination as TopicDestination)
+              .publish(send.message, this.id)
+              ?.catch((error: unknown) => this.ctx.logger.error(`connection ${this.id}: cannot store a committed message for a durable subscription`, error));
+          }
+        }
+        for (const group of tx.acks) {
+          const d = group.subscription.destination;
+          if (d instanceof QueueDestination) d.settled(group.messages);
+          else void d.acknowledge(group.messages);
+        }
+        for (const group of tx.nacks) group.subscription.destination.requeue(group.subscription, group.messages, true);
+        if (receipt !== undefined) this.writeReceipt(receipt);
+      },
+      (error: unknown) => {
+        this.endWrite();
+        this.rollback(tx);
+        this.failOnStoreError(error, receipt);
+      },
+    );
+  }
+
+  // ---- DISCONNECT ----------------------------------------------------------------------------
+
+  private onDisconnect(frame: StompFrame): void {
+    const receipt = frame.headers.receipt;
+    this.state = 'closing';
+    // STOMP 1.2 §DISCONNECT: the receipt confirms every earlier frame was handled, so it waits
+    // for pending store writes.
+    this.whenIdle(() => {
+      if (receipt !== undefined) this.writeReceipt(receipt);
+      this.flush();
+      this.transport.close();
+      this.release();
+    });
+  }
+
+  // ---- output --------------------------------------------------------------------------------
+
+  canWrite(): boolean {
+    if (!this.writable || this.state !== 'connected') return false;
+    if (this.outboxBytes >= OUTBOX_LIMIT) {
+      this.blockedOnOutbox = true;
+      return false;
+    }
+    return true;
+  }
+
+  registerDelivery(subscription: Subscription, message: StoredMessage): Delivery {
+    const delivery: Delivery = { ackId: String(++this.ackCounter), message, subscription };
+    this.deliveries.set(delivery.ackId, delivery);
+    return delivery;
+  }
+
+  writeMessage(subscription: Subscription, message: StoredMessage, ackId: string | undefined): void {
+    const headers: StompHeaders = {
+      subscription: subscription.id,
+      'message-id': message.messageId,
+      destination: message.destination,
+    };
+    if (ackId !== undefined) headers.ack = ackId;
+    if (message.redeliveryCount > 0) headers.redelivered = 'true';
+    headers.JMSXDeliveryCount = String(message.redeliveryCount + 1);
+    const own = message.headers;
+    for (const key in own) headers[key] = own[key]!;
+    const body = message.body;
+    const options = { version: this.version };
+    if (body.byteLength > COPY_BODY_LIMIT && !this.transport.messageOriented) {
+      this.out(encodeFrameHead('MESSAGE', headers, body.byteLength, options));
+      this.out(body);
+      this.out(NUL_BYTE);
+    } else {
+      this.out(encodeFrame('MESSAGE', headers, body, options));
+    }
+  }
+
+  private writeReceipt(receiptId: string): void {
+    if (this.state === 'closed') return;
+    this.writeFrame('RECEIPT', { 'receipt-id': receiptId });
+  }
+
+  private writeFrame(command: string, headers: StompHeaders, body?: Uint8Array): void {
+    this.out(encodeFrame(command, headers, body, { version: this.version }));
+  }
+
+  private out(chunk: Uint8Array): void {
+    this.outbox.push(chunk);
+    this.outboxBytes += chunk.byteLength;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.ctx.scheduleFlush(this);
+    }
+  }
+
+  /** Writes everything collected this turn in one transport write. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0 || this.state === 'closed') return;
+    const chunks = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    this.lastWriteAt = Date.now();
+    if (!this.transport.write(chunks)) {
+      this.writable = false;
+      this.pauseReading(PAUSED_FOR_OUTPUT);
+    } else if (this.blockedOnOutbox) {
+      this.blockedOnOutbox = false;
+      this.dispatchAll();
+    }
+  }
+
+  private onDrain(): void {
+    if (this.writable) return;
+    this.writable = true;
+    this.resumeReading(PAUSED_FOR_OUTPUT);
+    this.dispatchAll();
+  }
+
+  private dispatchAll(): void {
+    for (const s of this.subscriptions.values()) s.destination.dispatch();
+  }
+
+  // ---- flow control of the producer side -----------------------------------------------------
+
+  private beginWrite(): void {
+    if (++this.pendingWrites === MAX_PENDING_WRITES) this.pauseReading(PAUSED_FOR_STORE);
+  }
+
+  private endWrite(): void {
+    this.pendingWrites--;
+    if (this.pendingWrites === MAX_PENDING_WRITES / 2) this.resumeReading(PAUSED_FOR_STORE);
+    if (this.pendingWrites === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private whenIdle(fn: () => void): void {
+    if (this.pendingWrites === 0) fn();
+    else this.idleWaiters.push(fn);
+  }
+
+  private pauseReading(reason: number): void {
+    if (this.pausedFor === 0) this.transport.pause();
+    this.pausedFor |= reason;
+  }
+
+  private resumeReading(reason: number): void {
+    if ((this.pausedFor & reason) === 0) return;
+    this.pausedFor &= ~reason;
+    if (this.pausedFor === 0) {
+      // Silence while the broker was not reading is not the client's.
+      this.lastReadAt = Date.now();
+      this.transport.resume();
+    }
+  }
+
+  // ---- heart-beating -------------------------------------------------------------------------
+
+  private startHeartbeat(sendEveryMs: number, expectEveryMs: number): void {
+    this.sendEveryMs = sendEveryMs;
+    this.silentAfterMs = expectEveryMs > 0 ? Math.ceil(expectEveryMs * this.connector.hbGracePeriodMultiplier) : 0;
+    this.lastReadAt = this.lastWriteAt = Date.now();
+    this.scheduleHeartbeat();
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.sendEveryMs === 0 && this.silentAfterMs === 0) return;
+    let due = Infinity;
+    if (this.sendEveryMs > 0) due = this.lastWriteAt + this.sendEveryMs;
+    if (this.silentAfterMs > 0) due = Math.min(due, this.lastReadAt + this.silentAfterMs);
+    this.heartbeatTimer = setTimeout(this.heartbeatTick, Math.max(1, due - Date.now()));
+    this.heartbeatTimer.unref();
+  }
+
+  private readonly heartbeatTick = (): void => {
+    this.heartbeatTimer = undefined;
+    if (this.state === 'closed') return;
+    const now = Date.now();
+    if (this.silentAfterMs > 0 && this.pausedFor === 0 && now - this.lastReadAt > this.silentAfterMs) {
+      this.ctx.logger.warn(`connection ${this.id} (${this.remoteAddress}): no data for ${now - this.lastReadAt} ms, closing`);
+      this.transport.destroy();
+      this.onTransportClosed();
+      return;
+    }
+    if (this.sendEveryMs > 0 && now - this.lastWriteAt >= this.sendEveryMs && this.writable) {
+      this.lastWriteAt = now;
+      this.transport.write([HEARTBEAT_EOL]);
+    }
+    this.scheduleHeartbeat();
+  };
+
+  // ---- errors and closing --------------------------------------------------------------------
+
+  private failOnStoreError(error: unknown, receipt: string | undefined): void {
+    if (error instanceof StoreError) {
+      this.fail(new StompProtocolError(error.code, describeCode(error.code), error.message), receipt);
+    } else {
+      this.ctx.logger.error(`connection ${this.id}: store failure`, error);
+      this.fail(new StompProtocolError('STORE_IO', 'store failure', 'The message store failed.'), receipt);
+    }
+  }
+
+  /**
+   * STOMP 1.2 §ERROR: sends an ERROR frame describing `error` (with `receipt-id` when the bad
+   * frame asked for a receipt), flushes it, then closes the connection.
+   */
+  fail(error: StompProtocolError, receiptId?: string): void {
+    if (this.state === 'closed') return;
+    const headers: StompHeaders = { message: error.message, code: error.code };
+    if (receiptId !== undefined) headers['receipt-id'] = receiptId;
+    if (error.headers) for (const [k, v] of Object.entries(error.headers)) headers[k] = v;
+    headers['content-type'] = 'text/plain';
+    try {
+      this.writeFrame('ERROR', headers, utf8Encode(error.detail ?? error.message));
+    } catch {
+      this.writeFrame('ERROR', { message: 'error', code: error.code });
+    }
+    this.ctx.logger.info(`connection ${this.id} (${this.remoteAddress}): ${error.code}: ${error.detail ?? error.message}`);
+    this.state = 'closing';
+    this.flush();
+    this.release();
+    this.transport.close();
+  }
+
+  /** Closes the connection as the broker stops. */
+  shutdown(): void {
+    if (this.state === 'closed') return;
+    this.flush();
+    this.release();
+    this.transport.close();
+  }
+
+  private onTransportClosed(): void {
+    this.release();
+  }
+
+  /**
+   * Gives back what the connection held: open transactions are aborted, unacknowledged
+   * messages go back to their queues, temporary destinations are deleted.
+   */
+  private release(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    for (const tx of this.transactions.values()) this.rollback(tx);
+    this.transactions.clear();
+    for (const s of [...this.subscriptions.values()]) this.removeSubscription(s);
+    this.deliveries.clear();
+    this.outbox = [];
+    this.ctx.registry.deleteTemporaries(this.id);
+    this.ctx.connectionClosed(this);
+  }
+}
+
+/** Writes batches one after the other, so that a failure leaves later stores untouched. */
+function writeInOrder(batches: Array<[MessageStore, StoreOp[]]>): Promise<void> {
+  let p = Promise.resolve();
+  for (const [store, ops] of batches) p = p.then(() => store.write(ops));
+  return p;
+}
+
+function describeCode(code: BrokerErrorCode): string {
+  return code.toLowerCase().replace(/_/g, ' ');
+}
+
+function requireHeader(headers: StompHeaders, name: string, command: string): string {
+  const value = headers[name];
+  if (value === undefined) throw missingHeader(name, command);
+  return value;
+}
+
+function missingHeader(name: string, command: string): StompProtocolError {
+  return new StompProtocolError('MISSING_HEADER', `missing ${name} header`, `${command} requires a ${name} header.`);
+}
+
+function unknownCommand(command: string): StompProtocolError {
+  return new StompProtocolError('UNKNOWN_COMMAND', 'unknown command', `${JSON.stringify(command.slice(0, 40))} is not a STOMP command this broker accepts here.`);
+}
+
+function unknownAck(id: string, command: string): StompProtocolError {
+  return new StompProtocolError('UNKNOWN_ACK_ID', 'unknown ack id', `${command} names ${JSON.stringify(id.slice(0, 100))}, which is not an unacknowledged message of this connection.`);
+}
+
+function unknownTransaction(id: string): StompProtocolError {
+  return new StompProtocolError('UNKNOWN_TRANSACTION', 'unknown transaction', `No active transaction ${JSON.stringify(id.slice(0, 100))} on this connection.`);
+}
+
+function parseAckMode(value: string | undefined): AckMode {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'client' || value === 'client-individual') return value;
+  throw new StompProtocolError('INVALID_HEADER', 'invalid ack header', `ack must be auto, client or client-individual, not ${JSON.stringify(value.slice(0, 40))}.`);
+}
+
+function parsePrefetch(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PREFETCH;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new StompProtocolError('INVALID_HEADER', 'invalid activemq.prefetchSize', `activemq.prefetchSize must be a positive integer, not ${JSON.stringify(value.slice(0, 40))}.`);
+  }
+  return n;
+}
+
+function parseSelectorHeader(value: string | undefined): Selector | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    return parseSelector(value);
+  } catch (error) {
+    if (error instanceof InvalidSelectorError) {
+      throw new StompProtocolError('INVALID_SELECTOR', 'invalid selector', error.message);
+    }
+    throw error;
+  }
+}
+
+/** The durable subscription name of a SUBSCRIBE/UNSUBSCRIBE (ActiveMQ's header, or its legacy alias). */
+function durableNameOf(h: StompHeaders): string | undefined {
+  return h['activemq.subscriptionName'] ?? h['durable-subscriber-name'];
+}
