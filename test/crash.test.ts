@@ -7,7 +7,7 @@
  * - any other message is delivered at most once per broker run, every delivery after its first
  *   carries `redelivered:true`, and a transaction's messages are delivered all or none.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +26,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tsmq-crash-'));
-  // The broker runs from its build output; an up-to-date incremental build is quick.
-  await new Promise<void>((resolve, reject) =>
-    execFile('npx', ['tsc', '-b', 'packages/broker'], { cwd: repoRoot, timeout: 120_000 }, (error, _out, stderr) =>
-      error ? reject(new Error(`build failed: ${stderr}`)) : resolve(),
-    ),
-  );
+  // The CLI runs from the build output, which the test run's global setup brings up to date.
 }, 150_000);
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,18 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawStompClient } from './helpers/raw-client.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = path.resolve(packageDir, '../..');
 const cli = path.join(packageDir, 'dist', 'cli.js');
 let workDir: string;
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'tsmq-cli-'));
-  // The CLI runs from the build output; an incremental build is quick when it is up to date.
-  await new Promise<void>((resolve, reject) =>
-    execFile('npx', ['tsc', '-b', 'packages/broker'], { cwd: repoRoot, timeout: 120_000 }, (error, _out, stderr) =>
-      error ? reject(new Error(`build failed: ${stderr}`)) : resolve(),
-    ),
-  );
+  // The CLI runs from the build output, which the test run's global setup brings up to date.
   expect(existsSync(cli)).toBe(true);
 }, 150_000);
 
