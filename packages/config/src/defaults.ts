@@ -102,7 +102,7 @@ export function resolveBrokerConfig(input: BrokerConfigInput = {}): BrokerConfig
     ...(input.authentication
       ? {
           authentication: {
-            users: (input.authentication.users ?? []).map((u) => ({ ...u, groups: [...u.groups] })),
+            users: (input.authentication.users ?? []).map((u) => ({ username: u.username, password: u.password ?? '', groups: [...(u.groups ?? [])] })),
             anonymousAccessAllowed: input.authentication.anonymousAccessAllowed ?? false,
             anonymousUser: input.authentication.anonymousUser ?? 'anonymous',
             anonymousGroup: input.authentication.anonymousGroup ?? 'anonymous',

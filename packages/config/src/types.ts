@@ -197,9 +197,19 @@ export interface AuthorizationEntry {
 
 /** A deep-partial {@link BrokerConfig}: what `new Broker(...)` and the loader's overrides accept. */
 export type BrokerConfigInput = {
-  [K in keyof BrokerConfig]?: BrokerConfig[K] extends Array<infer E>
+  [K in keyof BrokerConfig]?: K extends 'authentication'
+    ? AuthenticationConfigInput
+    : BrokerConfig[K] extends Array<infer E>
     ? Array<Partial<E>>
     : BrokerConfig[K] extends object
       ? Partial<BrokerConfig[K]>
       : BrokerConfig[K];
 };
+
+/** What {@link BrokerConfigInput} accepts for `authentication`: every field optional (no users, anonymous access off by default). */
+export interface AuthenticationConfigInput {
+  users?: Array<{ username: string; password?: string; groups?: string[] }>;
+  anonymousAccessAllowed?: boolean;
+  anonymousUser?: string;
+  anonymousGroup?: string;
+}
