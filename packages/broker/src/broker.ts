@@ -6,15 +6,17 @@ import {
   resolveBrokerConfig,
   type TransportConnectorConfig,
 } from '@tsmq/config';
-import type { DestinationStats } from './core/destination.js';
+import { type BrokerIdentity, type BrokerStats, formatStatusLine, statisticsReplies, type StoreCounters, usageFigure } from './metrics/statistics.js';
+import { type Authorizer, createAuthorizer } from './security/authorization.js';
 import { MemoryUsage } from './core/memory-usage.js';
 import { DestinationRegistry } from './core/registry.js';
 import { BrokerStartError } from './errors.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { acceptAnyone, type Authenticator, simpleAuthenticator } from './protocol/authenticator.js';
 import { type ConnectionContext, StompConnection } from './protocol/stomp-connection.js';
-import { createMessageStore } from './store/index.js';
+import { createMessageStore, createTransientStore } from './store/index.js';
 import { MemoryMessageStore } from './store/memory-store.js';
+import { SpoolingMessageStore } from './store/spooling-store.js';
 import type { MessageStore } from './store/message-store.js';
 import { startTcpConnector } from './transport/tcp.js';
 import type { Connector, StompTransport } from './transport/transport.js';
@@ -41,20 +43,7 @@ export interface BoundAddress {
   url: string;
 }
 
-/** A snapshot of the broker's state, for tests, metrics and status lines. */
-export interface BrokerStats {
-  connections: number;
-  destinations: DestinationStats[];
-  /** Bytes used by the in-memory store of non-persistent messages. */
-  memoryStoreBytes: number;
-  /** Bytes used by the persistent store. */
-  persistentStoreBytes: number;
-  /**
-   * Bytes of message data held in memory: non-persistent messages and topic messages waiting for
-   * slow subscribers. Producers are paused while it is at `systemUsage.memoryLimit`.
-   */
-  memoryBytes: number;
-}
+export type { BrokerStats } from './metrics/statistics.js';
 
 interface RunningConnector {
   config: TransportConnectorConfig;
@@ -80,6 +69,8 @@ export class Broker {
   private readonly transientStore: MemoryMessageStore;
   private readonly memory: MemoryUsage;
   private readonly authenticator: Authenticator;
+  private readonly authorizer: Authorizer | undefined;
+  private readonly persistentInMemory: boolean;
   private registry: DestinationRegistry | undefined;
   private readonly connectors: RunningConnector[] = [];
   private readonly connections = new Set<StompConnection>();
@@ -95,13 +86,22 @@ export class Broker {
     const { logger, store, authenticator, ...config } = options;
     this.config = resolveBrokerConfig(config);
     this.logger = logger ?? consoleLogger;
-    this.persistentStore = store ?? createMessageStore(this.config);
     this.memory = new MemoryUsage(this.config.systemUsage.memoryLimit);
+    const created = store ?? createMessageStore(this.config);
+    // Without a journal persistent messages live in memory, so they count against memoryLimit too.
+    this.persistentInMemory = store === undefined && created instanceof MemoryMessageStore;
+    this.persistentStore = this.persistentInMemory
+      ? new MemoryMessageStore({ limitBytes: this.config.systemUsage.storeLimit, accounting: this.memory })
+      : created;
     // Producers are paused at memoryLimit; the store's own cap is only a backstop for the
     // connections that flow control exempts (see StompConnection.waitForMemory).
-    this.transientStore = new MemoryMessageStore({ limitBytes: 2 * this.config.systemUsage.memoryLimit, accounting: this.memory });
+    this.transientStore = this.persistentInMemory
+      ? new MemoryMessageStore({ limitBytes: 2 * this.config.systemUsage.memoryLimit, accounting: this.memory })
+      : createTransientStore(this.config, this.memory, this.logger);
     this.authenticator =
       authenticator ?? (this.config.authentication ? simpleAuthenticator(this.config.authentication) : acceptAnyone);
+    // Without an authorizationPlugin the connections skip the checks altogether.
+    this.authorizer = this.config.authorization ? createAuthorizer(this.config.authorization) : undefined;
   }
 
   /**
@@ -117,8 +117,11 @@ export class Broker {
       await this.transientStore.open();
       for (const w of recovery.warnings) this.logger.warn(`store: ${w}`);
       this.seq = recovery.lastSeq;
-      this.registry = new DestinationRegistry(this.config, this.persistentStore, this.transientStore, this.logger, this.memory);
-      this.registry.recover(recovery);
+      this.registry = new DestinationRegistry(this.config, this.persistentStore, this.transientStore, this.logger, this.memory, {
+        nextSeq: () => ++this.seq,
+        messageId: (seq) => `ID:${this.runId}-${seq}`,
+      });
+      await this.registry.recover(recovery);
       for (const c of this.config.transportConnectors) {
         const accept = (t: StompTransport) => this.accept(running, t);
         const running: RunningConnector = {
@@ -159,6 +162,7 @@ export class Broker {
     for (const conn of [...this.connections]) conn.shutdown();
     await Promise.all(closing);
     this.connectors.length = 0;
+    this.registry?.stop();
     await this.persistentStore.close();
     await this.transientStore.close();
     this.state = 'stopped';
@@ -174,20 +178,44 @@ export class Broker {
 
   /** Current connections and per-destination depth, in-flight and consumer counts. */
   stats(): BrokerStats {
-    return {
+    const destinations = this.registry?.stats() ?? [];
+    let enqueued = 0;
+    let dequeued = 0;
+    for (const d of destinations) {
+      enqueued += d.enqueued;
+      dequeued += d.dequeued;
+    }
+    const persistentStoreBytes = this.persistentStore.usage().bytes;
+    const limits = this.config.systemUsage;
+    const stats: BrokerStats = {
       connections: this.connections.size,
-      destinations: this.registry?.stats() ?? [],
+      destinations,
       memoryStoreBytes: this.transientStore.usage().bytes,
-      persistentStoreBytes: this.persistentStore.usage().bytes,
+      persistentStoreBytes,
       memoryBytes: this.memory.bytes,
+      usage: {
+        memory: usageFigure(this.memory.bytes, this.memory.limit),
+        store: usageFigure(persistentStoreBytes, limits.storeLimit),
+        temp: usageFigure(this.tempUsage?.bytes ?? 0, limits.tempLimit),
+      },
+      enqueued,
+      dequeued,
     };
+    const counters = storeCounters(this.persistentStore);
+    if (counters) stats.store = counters;
+    return stats;
   }
 
+  /** Bytes of non-persistent messages spooled to disk, when the transient store spools. */
+  private get tempUsage(): MemoryUsage | undefined {
+    return this.transientStore instanceof SpoolingMessageStore ? this.transientStore.temp : undefined;
+  }
+
+  private readonly statsSnapshot = (): BrokerStats => this.stats();
+  private readonly identity = (): BrokerIdentity => ({ brokerName: this.config.brokerName, urls: this.addresses() });
+
   private logStatus(): void {
-    const s = this.stats();
-    let depth = 0;
-    for (const d of s.destinations) depth += d.depth;
-    this.logger.info(`status: ${s.connections} connections, ${s.destinations.length} destinations, ${depth} messages waiting`);
+    this.logger.info(formatStatusLine(this.stats()));
   }
 
   private accept(running: RunningConnector, transport: StompTransport): void {
@@ -227,6 +255,10 @@ export class Broker {
       registry,
       logger: this.logger,
       authenticator: this.authenticator,
+      ...(this.authorizer ? { authorizer: this.authorizer } : {}),
+      persistentInMemory: this.persistentInMemory,
+      ...(this.tempUsage ? { tempUsage: this.tempUsage } : {}),
+      statistics: (destination) => statisticsReplies(destination, this.statsSnapshot, this.identity),
       nextSeq: () => ++this.seq,
       messageId: (seq) => `ID:${this.runId}-${seq}`,
       scheduleFlush: (c) => this.scheduleFlush(c),
@@ -250,4 +282,13 @@ export class Broker {
     const list = this.toFlush.splice(0);
     for (const c of list) c.flush();
   };
+}
+
+/** The journal's counters, for any store that exposes a compatible `stats()`. */
+function storeCounters(store: MessageStore): StoreCounters | undefined {
+  const withStats = store as MessageStore & { stats?: () => Partial<StoreCounters> };
+  if (typeof withStats.stats !== 'function') return undefined;
+  const s = withStats.stats();
+  if (typeof s.fsyncs !== 'number' || typeof s.ops !== 'number' || typeof s.records !== 'number') return undefined;
+  return { fsyncs: s.fsyncs, records: s.records, ops: s.ops };
 }

@@ -18,11 +18,13 @@ export type ProtocolErrorCode =
   | 'UNKNOWN_SUBSCRIPTION'
   | 'INVALID_SELECTOR'
   | 'DURABLE_SUBSCRIPTION_IN_USE'
+  | 'INVALID_CLIENT_ID'
   | 'UNKNOWN_ACK_ID'
   | 'UNKNOWN_TRANSACTION'
   | 'DUPLICATE_TRANSACTION'
   | 'MAX_CONNECTIONS'
   | 'MEMORY_FULL'
+  | 'ACCESS_DENIED'
   | 'BROKER_STOPPING';
 
 /** Every code that can appear in the `code` header of an ERROR frame sent by this broker. */

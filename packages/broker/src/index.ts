@@ -4,6 +4,8 @@
  */
 export { Broker, type BoundAddress, type BrokerOptions, type BrokerStats } from './broker.js';
 export type { DestinationStats } from './core/destination.js';
+export { STATISTICS_PREFIX, type StoreCounters, type SystemUsageStats, type UsageFigure } from './metrics/statistics.js';
+export { allowEverything, createAuthorizer, destinationUrl, EVERYONE_GROUP, type Authorizer, type DestinationOperation } from './security/authorization.js';
 export { BrokerStartError, StompProtocolError, type BrokerErrorCode, type ProtocolErrorCode } from './errors.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export {
@@ -15,6 +17,7 @@ export {
 } from './protocol/authenticator.js';
 export { DEFAULT_PREFETCH, SERVER_NAME } from './protocol/stomp-connection.js';
 export { createMessageStore } from './store/index.js';
+export { JournalMessageStore, DEFAULT_SEGMENT_SIZE, type JournalMessageStoreOptions, type JournalStats } from './store/journal/index.js';
 export { MemoryMessageStore, type MemoryAccounting, type MemoryMessageStoreOptions } from './store/memory-store.js';
 export {
   durableContainer,

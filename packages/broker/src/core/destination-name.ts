@@ -47,3 +47,10 @@ export function matchesPattern(pattern: string, name: string): boolean {
   }
   return p.length === n.length;
 }
+
+/** True when a destination name is an ActiveMQ wildcard pattern (an element `*` or `>`). */
+export function isWildcard(name: string): boolean {
+  if (!name.includes('*') && !name.includes('>')) return false;
+  for (const element of name.split('.')) if (element === '*' || element === '>') return true;
+  return false;
+}

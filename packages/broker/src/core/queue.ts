@@ -1,6 +1,7 @@
 import type { PolicyEntry } from '@tsmq/config';
 import type { Logger } from '../logger.js';
-import type { MessageStore, StoredMessage, StoreOp } from '../store/message-store.js';
+import type { CursorMemory, MessageStore, StoredMessage, StoreOp } from '../store/message-store.js';
+import { messageBytes } from './memory-usage.js';
 import { queueContainer } from '../store/message-store.js';
 import type { Destination, DestinationStats } from './destination.js';
 import type { DestinationName } from './destination-name.js';
@@ -56,6 +57,7 @@ export class QueueDestination implements Destination {
   /** Messages not to be delivered before their `deliverAt` (scheduled, or a delayed redelivery), earliest first. */
   private readonly scheduled: StoredMessage[] = [];
   private scheduleTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly order: (a: StoredMessage, b: StoredMessage) => number;
   /** Highest seq paged in so far: stored messages above it are only in the stores. */
   private pagedUpTo = 0;
@@ -88,6 +90,10 @@ export class QueueDestination implements Destination {
     this.container = container ?? queueContainer(name.name);
     this.order = policy.prioritizedMessages ? byPriorityThenSeq : bySeq;
     this.durableStorage = name.kind === 'queue' || name.kind === 'topic';
+    if (policy.expireMessagesPeriod > 0) {
+      this.sweepTimer = setInterval(this.sweepExpired, policy.expireMessagesPeriod);
+      this.sweepTimer.unref();
+    }
   }
 
   /** Store holding `message`: persistent messages in the persistent store unless the destination is temporary. */
@@ -125,7 +131,8 @@ export class QueueDestination implements Destination {
     this.enqueued++;
     // A message at or below pagedUpTo would never be loaded again, so it must go into the page
     // even when the page is full (only possible when stores resolve writes out of order).
-    if (message.seq <= this.pagedUpTo || (!this.paging && this.page.length < this.policy.maxPageSize)) {
+    if (message.seq <= this.pagedUpTo || (!this.paging && this.page.length < this.policy.maxPageSize && this.mayHold(message))) {
+      this.hold(message);
       this.insert(message);
       if (message.seq > this.pagedUpTo) this.pagedUpTo = message.seq;
       this.dispatch();
@@ -137,6 +144,7 @@ export class QueueDestination implements Destination {
   }
 
   private insert(message: StoredMessage): void {
+    if (!this.grouped && message.headers.JMSXGroupID !== undefined) this.grouped = true;
     if (message.deliverAt !== 0 && message.deliverAt > Date.now()) {
       this.schedule(message);
       return;
@@ -175,6 +183,7 @@ export class QueueDestination implements Destination {
   addSubscription(subscription: Subscription): void {
     this.consumers.push(subscription);
     if (subscription.selector) this.selective++;
+    if (subscription.exclusive) this.exclusives++;
     this.dispatch();
   }
 
@@ -184,6 +193,9 @@ export class QueueDestination implements Destination {
       this.consumers.splice(i, 1);
       if (this.nextConsumer > i) this.nextConsumer--;
       if (subscription.selector) this.selective--;
+      if (subscription.exclusive) this.exclusives--;
+      // Its groups go to whichever consumer gets their next message.
+      if (this.groups.size > 0) for (const [group, owner] of this.groups) if (owner === subscription) this.groups.delete(group);
     }
     const returned = subscription.takeInflight();
     if (returned.length > 0) this.requeue(subscription, returned.map((d) => d.message), false);
@@ -208,11 +220,17 @@ export class QueueDestination implements Destination {
 
   /** Consumers with a selector: dispatch then has to look past messages nobody selects. */
   private selective = 0;
+  /** Consumers with `activemq.exclusive`: the first of them gets every message. */
+  private exclusives = 0;
+  /** Message groups (JMSXGroupID) and the consumer each is pinned to while it lives. */
+  private readonly groups = new Map<string, Subscription>();
+  /** A message with a JMSXGroupID has been seen: dispatch must respect group owners. */
+  private grouped = false;
 
   private dispatchPage(): void {
     const page = this.page;
     if (page.length === 0 || this.consumers.length === 0) return;
-    if (this.selective > 0) return this.dispatchSelective();
+    if (this.selective > 0 || this.exclusives > 0 || this.grouped) return this.dispatchSelective();
     const now = Date.now();
     // Collected so that a burst of auto-acked deliveries costs one store write.
     let done: StoredMessage[] | undefined;
@@ -233,12 +251,14 @@ export class QueueDestination implements Destination {
   }
 
   /**
-   * Dispatch when some consumer has a selector: a message no consumer with room selects stays
-   * in place while later messages go on, as in ActiveMQ (within the page).
+   * Dispatch when some consumer has a selector, is exclusive, or messages are grouped: a message
+   * that no consumer with room may take stays in place while later messages go on, as in
+   * ActiveMQ (within the page).
    */
   private dispatchSelective(): void {
     const page = this.page;
     const now = Date.now();
+    const exclusive = this.exclusives > 0 ? this.consumers.find((c) => c.exclusive) : undefined;
     let done: StoredMessage[] | undefined;
     let i = 0;
     while (i < page.length) {
@@ -248,24 +268,43 @@ export class QueueDestination implements Destination {
         this.expire(message);
         continue;
       }
-      let anyRoom = false;
+      const group = this.grouped ? message.headers.JMSXGroupID : undefined;
+      const owner = group === undefined ? undefined : this.groups.get(group);
       let consumer: Subscription | undefined;
-      const n = this.consumers.length;
-      for (let k = 0; k < n; k++) {
-        const index = (this.nextConsumer + k) % n;
-        const c = this.consumers[index]!;
-        if (!c.canAccept()) continue;
-        anyRoom = true;
-        if (c.selects(message)) {
-          consumer = c;
-          this.nextConsumer = (index + 1) % n;
-          break;
+      if (exclusive) {
+        // ActiveMQ exclusive consumer: the others get nothing while it lives.
+        if (!exclusive.canAccept()) break;
+        if (exclusive.selects(message)) consumer = exclusive;
+      } else if (owner) {
+        if (owner.canAccept() && owner.selects(message)) consumer = owner;
+      } else {
+        let anyRoom = false;
+        const n = this.consumers.length;
+        for (let k = 0; k < n; k++) {
+          const index = (this.nextConsumer + k) % n;
+          const c = this.consumers[index]!;
+          if (!c.canAccept()) continue;
+          anyRoom = true;
+          if (c.selects(message)) {
+            consumer = c;
+            this.nextConsumer = (index + 1) % n;
+            break;
+          }
         }
+        if (!anyRoom) break;
       }
-      if (!anyRoom) break;
       if (consumer === undefined) {
         i++;
         continue;
+      }
+      if (group !== undefined) {
+        // ActiveMQ: JMSXGroupSeq -1 closes the group; its next message may go to anyone.
+        if (message.headers.JMSXGroupSeq === '-1') this.groups.delete(group);
+        else if (owner === undefined) {
+          this.groups.set(group, consumer);
+          // Bounded like ActiveMQ's cached group map: the oldest group loses its owner first.
+          if (this.groups.size > MAX_GROUPS) this.groups.delete(this.groups.keys().next().value!);
+        }
       }
       page.splice(i, 1);
       if (consumer.deliver(message)) (done ??= []).push(message);
@@ -293,7 +332,15 @@ export class QueueDestination implements Destination {
     if (!this.paging || this.loading || this.destroyed) return;
     const max = this.policy.maxPageSize;
     if (this.page.length > 0 && this.page.length >= max / 2) return;
-    const want = Math.max(1, max - this.page.length);
+    let want = Math.max(1, max - this.page.length);
+    const memory = this.cursorMemory;
+    if (memory) {
+      const room = memory.room(this.container);
+      // At the memory limit nothing more is paged in until the page drains; then one message at a
+      // time, so that consumers never starve. Below it, the sizes seen so far bound the page in bytes.
+      if (room <= 0 && this.page.length > 0) return;
+      want = Math.min(want, this.sizeHint === 0 ? 1 : Math.max(1, Math.floor(room / this.sizeHint)));
+    }
     const after = this.pagedUpTo;
     this.loading = true;
     this.arrivedWhileLoading = false;
@@ -317,6 +364,7 @@ export class QueueDestination implements Destination {
     while (taken < want && (i < a.length || j < b.length)) {
       const m = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!;
       if (m.seq <= this.pagedUpTo) continue;
+      this.hold(m);
       this.insert(m);
       this.pagedUpTo = m.seq;
       taken++;
@@ -328,7 +376,8 @@ export class QueueDestination implements Destination {
 
   /** An expired message leaves: to the dead-letter queue when the policy says so (JMS 1.1 §3.4.9). */
   private expire(message: StoredMessage): void {
-    if (this.name.kind === 'queue' && this.services.deadLetter(this, message, 'expired')) {
+    if (this.services.deadLetter(this, message, 'expired')) {
+      this.letGo([message]);
       this.stored--;
       this.dequeued++;
       return;
@@ -337,18 +386,24 @@ export class QueueDestination implements Destination {
   }
 
   /**
-   * A snapshot of the messages waiting (not in flight, not scheduled for later), in dispatch
-   * order, at most `max` of them: the page, then the next stored ones.
+   * Where a browser starts: the waiting messages in memory (not in flight, not scheduled for
+   * later) in dispatch order, and the seq after which the rest are only in the stores
+   * (undefined when none are).
    */
-  async browse(max: number): Promise<StoredMessage[]> {
-    const out = this.page.slice(0, max);
-    if (out.length >= max || !this.paging) return out;
-    const want = max - out.length;
+  browseStart(): { inMemory: StoredMessage[]; storedAfter: number | undefined } {
+    return { inMemory: this.page.slice(), storedAfter: this.paging ? this.pagedUpTo : undefined };
+  }
+
+  /** Up to `max` stored messages with `seq > afterSeq`, in seq order, from both stores (browsing). */
+  async loadStored(afterSeq: number, max: number): Promise<StoredMessage[]> {
     const { persistent, transient } = this.services.stores;
     const [a, b] = await Promise.all([
-      this.durableStorage ? persistent.load(this.container, this.pagedUpTo, want) : EMPTY_LOAD,
-      transient.load(this.container, this.pagedUpTo, want),
+      this.durableStorage ? persistent.load(this.container, afterSeq, max) : EMPTY_LOAD,
+      transient.load(this.container, afterSeq, max),
     ]);
+    if (b.length === 0) return a;
+    if (a.length === 0) return b;
+    const out: StoredMessage[] = [];
     let i = 0;
     let j = 0;
     while (out.length < max && (i < a.length || j < b.length)) {
@@ -357,8 +412,30 @@ export class QueueDestination implements Destination {
     return out;
   }
 
+  /**
+   * Sweeps expired messages out of the page (ActiveMQ's expireMessagesPeriod), so that they
+   * reach the dead-letter queue even while no consumer is there to find them at dispatch.
+   */
+  private readonly sweepExpired = (): void => {
+    if (this.destroyed || this.page.length === 0) return;
+    const now = Date.now();
+    let expired: StoredMessage[] | undefined;
+    let kept = 0;
+    const page = this.page;
+    for (let i = 0; i < page.length; i++) {
+      const m = page[i]!;
+      if (m.expires !== 0 && m.expires <= now) (expired ??= []).push(m);
+      else page[kept++] = m;
+    }
+    if (!expired) return;
+    page.length = kept;
+    for (const m of expired) this.expire(m);
+    this.dispatch();
+  };
+
   /** Messages left the queue for good without an ACK frame (auto ack, expiry). */
   private consumed(messages: StoredMessage[]): void {
+    this.letGo(messages);
     this.stored -= messages.length;
     this.dequeued += messages.length;
     this.writeRemoves(messages).catch((error: unknown) =>
@@ -373,6 +450,7 @@ export class QueueDestination implements Destination {
 
   /** Bookkeeping for acknowledged messages whose removal the caller writes (transactions). */
   settled(messages: StoredMessage[]): void {
+    this.letGo(messages);
     this.inflightCount -= messages.length;
     this.stored -= messages.length;
     this.dequeued += messages.length;
@@ -406,8 +484,8 @@ export class QueueDestination implements Destination {
         const delay = this.services.redeliveryDelay(m.redeliveryCount);
         if (delay > 0) m.deliverAt = now + delay;
       }
-      // A dead-letter queue only takes queue messages; a durable subscription's stay.
-      if (nack && this.name.kind === 'queue' && this.services.deadLetter(this, m, 'redelivery')) {
+      if (nack && this.services.deadLetter(this, m, 'redelivery')) {
+        this.letGo([m]);
         this.stored--;
         continue;
       }
@@ -444,17 +522,77 @@ export class QueueDestination implements Destination {
     return this.consumers.length;
   }
 
+  /** Stops the timers (the broker stops: its stores close, so neither sweep nor redelivery may run). */
+  stopTimers(): void {
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.scheduleTimer = this.sweepTimer = undefined;
+  }
+
   destroy(): void {
     this.destroyed = true;
     if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.scheduled.length = 0;
     for (const c of this.consumers) c.active = false;
     this.consumers.length = 0;
     this.page.length = 0;
+    if (this.heldBytes > 0) this.cursorMemory?.release(this.heldBytes, this.container);
+    this.heldBytes = 0;
+  }
+
+  // ---- memory of the messages held here while their store keeps them on disk only ----
+
+  /** Where held messages count (the broker's memory usage); undefined when nothing is counted here. */
+  private get cursorMemory(): CursorMemory | undefined {
+    return this.services.stores.transient.cursorMemory;
+  }
+
+  /** Bytes counted for the messages this queue holds (page, scheduled, in flight) that their store does not. */
+  private heldBytes = 0;
+  /** Recent largest message size, to turn the memory room into a number of messages to page in. */
+  private sizeHint = 0;
+
+  /** The store counts `message` against memory itself (or nothing is counted at all). */
+  private countedByStore(message: StoredMessage): boolean {
+    return this.storeFor(message).residentInMemory?.(this.container, message.seq) === true;
+  }
+
+  /** Whether `message`, just stored, may be kept in the page rather than left to be paged in later. */
+  private mayHold(message: StoredMessage): boolean {
+    const memory = this.cursorMemory;
+    if (!memory || this.page.length === 0 || this.countedByStore(message)) return true;
+    return memory.room(this.container) >= messageBytes(message.body);
+  }
+
+  /** `message` is now held in memory by this queue (once, from page-in or arrival until it leaves). */
+  private hold(message: StoredMessage): void {
+    const memory = this.cursorMemory;
+    if (!memory) return;
+    const bytes = messageBytes(message.body);
+    // Decays so that one large message does not slow paging in for good.
+    this.sizeHint = Math.max(bytes, this.sizeHint - (this.sizeHint >> 4));
+    if (this.countedByStore(message)) return;
+    this.heldBytes += bytes;
+    memory.add(bytes, this.container);
+  }
+
+  /** `messages` left this queue (consumed, acknowledged, dead-lettered). */
+  private letGo(messages: StoredMessage[]): void {
+    const memory = this.cursorMemory;
+    if (!memory || this.destroyed) return;
+    let bytes = 0;
+    for (const m of messages) if (!this.countedByStore(m)) bytes += messageBytes(m.body);
+    if (bytes === 0) return;
+    this.heldBytes -= bytes;
+    memory.release(bytes, this.container);
   }
 }
 
 const EMPTY_LOAD: Promise<StoredMessage[]> = Promise.resolve([]);
+
+/** Message groups a queue remembers owners for (ActiveMQ's CachedMessageGroupMap default). */
+const MAX_GROUPS = 1024;
 
 /** Inserts into a sorted array: after the last element that sorts before or with `m`. */
 function insertSorted(list: StoredMessage[], m: StoredMessage, order: (a: StoredMessage, b: StoredMessage) => number): void {

@@ -34,6 +34,8 @@ export class Subscription {
   /** Topic messages waiting for prefetch room (queues keep waiting messages in the queue). */
   pending: StoredMessage[] = [];
   active = true;
+  /** The sink's encoding of what starts each MESSAGE frame to this subscription, made on first use. */
+  framePrefix: Uint8Array | undefined = undefined;
 
   constructor(
     /** The `id` header of SUBSCRIBE (the destination for a 1.0 SUBSCRIBE without one). */
@@ -48,6 +50,8 @@ export class Subscription {
     readonly selector?: Selector,
     /** Topics: skip messages published by the same connection (`activemq.noLocal`, JMS noLocal). */
     readonly noLocal = false,
+    /** Queues: `activemq.exclusive`, this consumer takes every message while it is the first exclusive one. */
+    readonly exclusive = false,
   ) {}
 
   /** The subscription's selector accepts `message` (JMS 1.1 §3.8.1). */

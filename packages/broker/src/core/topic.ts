@@ -8,6 +8,28 @@ import type { Destination, DestinationStats } from './destination.js';
 import type { DestinationName } from './destination-name.js';
 import type { Subscription } from './subscription.js';
 
+/** A durable subscription as its topic sees it: where to store the messages it selects. */
+export interface DurableListener {
+  readonly queue: QueueDestination;
+  readonly selector: Selector | undefined;
+  /** Skip messages published by a connection with the subscription's own client id. */
+  readonly noLocal: boolean;
+  readonly clientId: string;
+}
+
+/** What a topic does with a message a subscriber NACKed too often. */
+export interface TopicRedelivery {
+  /** -1 is unlimited. */
+  readonly maximumRedeliveries: number;
+  deadLetter(topic: TopicDestination, message: StoredMessage, cause: string): void;
+}
+
+/** A message to store for one durable subscription. */
+export interface DurableCopy {
+  readonly queue: QueueDestination;
+  readonly message: StoredMessage;
+}
+
 /**
  * A publish/subscribe destination: every current subscriber gets each message. Messages are not
  * stored (non-durable subscriptions); a subscriber without prefetch room keeps them in its own
@@ -16,7 +38,7 @@ import type { Subscription } from './subscription.js';
 export class TopicDestination implements Destination {
   private readonly subscribers: Subscription[] = [];
   /** Durable subscriptions: each keeps its own stored copy of every message it selects. */
-  private readonly durables: Array<{ queue: QueueDestination; selector: Selector | undefined }> = [];
+  private readonly durables: DurableListener[] = [];
   private enqueued = 0;
   private dequeued = 0;
 
@@ -25,6 +47,7 @@ export class TopicDestination implements Destination {
     readonly policy: PolicyEntry,
     /** Where pending messages are counted; publishers wait while it is full. */
     readonly memory: MemoryUsage,
+    private readonly poison?: TopicRedelivery,
   ) {}
 
   private releasePending(list: readonly StoredMessage[]): void {
@@ -45,8 +68,8 @@ export class TopicDestination implements Destination {
     subscription.pending = [];
   }
 
-  addDurable(queue: QueueDestination, selector: Selector | undefined): void {
-    this.durables.push({ queue, selector });
+  addDurable(durable: DurableListener): void {
+    this.durables.push(durable);
   }
 
   removeDurable(queue: QueueDestination): void {
@@ -55,32 +78,23 @@ export class TopicDestination implements Destination {
   }
 
   /**
-   * Gives every current subscriber a copy of `message` and stores one for each durable
-   * subscription it selects. Returns a promise when durable copies are being stored (the SEND's
-   * receipt waits for it), undefined otherwise.
+   * The copies of `message` its durable subscriptions keep: one per subscription whose selector
+   * selects it, skipping those with noLocal whose client id published it. The caller stores
+   * them (with the rest of its batch) and then calls {@link QueueDestination.accept}.
    */
-  publish(message: StoredMessage, origin?: string): Promise<void> | undefined {
-    if (message.deliverAt !== 0) {
-      const delay = message.deliverAt - Date.now();
-      // Scheduled topic messages wait in memory only: they do not survive a restart.
-      if (delay > 0) {
-        setTimeout(() => void this.publish(message, origin)?.catch(() => {}), delay).unref();
-        return undefined;
-      }
-    }
-    let stored: Promise<void>[] | undefined;
+  durableCopies(message: StoredMessage, originClientId: string | undefined, out: DurableCopy[]): void {
     for (const d of this.durables) {
+      if (d.noLocal && originClientId !== undefined && d.clientId === originClientId) continue;
       if (d.selector && !d.selector.matches(propertiesOf(message))) continue;
       // Each subscription counts redeliveries on its own copy; the body is shared.
-      (stored ??= []).push(d.queue.enqueue({ ...message }));
+      out.push({ queue: d.queue, message: { ...message } });
     }
-    this.deliver(message, origin);
-    if (stored === undefined) return undefined;
-    return stored.length === 1 ? stored[0] : Promise.all(stored).then(() => undefined);
   }
 
-  private deliver(message: StoredMessage, origin: string | undefined): void {
+  /** Gives every current subscriber a copy of `message` (durable copies are the caller's). */
+  deliver(message: StoredMessage, origin: string | undefined): void {
     this.enqueued++;
+    if (message.expires !== 0 && message.expires <= Date.now()) return;
     const limit = this.policy.pendingMessageLimit;
     for (const s of this.subscribers) {
       if (s.noLocal && s.connectionId === origin) continue;
@@ -95,6 +109,11 @@ export class TopicDestination implements Destination {
     }
   }
 
+  /** Some durable subscription listens here: publishing may have copies to store. */
+  get hasDurables(): boolean {
+    return this.durables.length > 0;
+  }
+
   dispatch(): void {
     for (const s of this.subscribers) this.drain(s);
   }
@@ -102,9 +121,12 @@ export class TopicDestination implements Destination {
   private drain(s: Subscription): void {
     const pending = s.pending;
     let n = 0;
+    const now = Date.now();
     while (n < pending.length && s.canAccept()) {
-      if (s.deliver(pending[n]!)) this.dequeued++;
-      n++;
+      const m = pending[n++]!;
+      // JMS 1.1 §3.4.9: never delivered once expired, even after waiting for a slow subscriber.
+      if (m.expires !== 0 && m.expires <= now) continue;
+      if (s.deliver(m)) this.dequeued++;
     }
     if (n > 0) this.releasePending(pending.splice(0, n));
   }
@@ -115,10 +137,18 @@ export class TopicDestination implements Destination {
     return Promise.resolve();
   }
 
-  requeue(subscription: Subscription, messages: StoredMessage[], _nack: boolean): void {
+  requeue(subscription: Subscription, messages: StoredMessage[], nack: boolean): void {
     if (!subscription.active) return;
     // Other subscribers share the message object, so the redelivery count goes on a copy.
-    const again = messages.map((m) => ({ ...m, redeliveryCount: m.redeliveryCount + 1 }));
+    let again = messages.map((m) => ({ ...m, redeliveryCount: m.redeliveryCount + 1 }));
+    const max = this.poison?.maximumRedeliveries ?? -1;
+    if (nack && max >= 0) {
+      again = again.filter((m) => {
+        if (m.redeliveryCount <= max) return true;
+        this.poison!.deadLetter(this, m, `redelivery count ${m.redeliveryCount} exceeded maximumRedeliveries ${max} (NACK)`);
+        return false;
+      });
+    }
     subscription.pending.unshift(...again);
     for (const m of again) this.memory.add(messageBytes(m.body));
     this.drain(subscription);

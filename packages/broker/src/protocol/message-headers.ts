@@ -1,4 +1,6 @@
 import type { StompFrame, StompHeaders } from '@tsmq/codec';
+import { SCHEDULED_DELAY_HEADER, SCHEDULED_PERIOD_HEADER, SCHEDULED_REPEAT_HEADER } from '../core/scheduler.js';
+import { StompProtocolError } from '../errors.js';
 import type { StoredMessage } from '../store/message-store.js';
 
 /**
@@ -24,30 +26,52 @@ const CONTROL_HEADERS: ReadonlySet<string> = new Set([
   'JMSXDeliveryCount',
 ]);
 
+/**
+ * Prototype of stored header objects: it has no properties and no prototype, so a header named
+ * `__proto__` or `constructor` is just a header, as with `Object.create(null)`; but objects made
+ * from a non-null prototype keep the engine's fast property layout, which makes the copies and
+ * enumerations every message goes through several times cheaper than on dictionary objects.
+ */
+const NO_PROPERTIES: object = Object.freeze(Object.create(null) as object);
+
 const DEFAULT_PRIORITY = 4;
 
+function invalidHeader(name: string, value: string, rule: string): StompProtocolError {
+  return new StompProtocolError('INVALID_HEADER', `invalid ${name} header`, `${name} must be ${rule}, not ${JSON.stringify(value.slice(0, 40))}.`);
+}
+
+/** JMS 1.1 §3.4.10: priority is 0 (lowest) to 9 (highest); anything else is refused rather than clamped. */
 function parsePriority(value: string | undefined): number {
   if (value === undefined) return DEFAULT_PRIORITY;
   const n = Number(value);
-  return Number.isInteger(n) ? Math.min(9, Math.max(0, n)) : DEFAULT_PRIORITY;
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 9) throw invalidHeader('priority', value, 'an integer from 0 to 9');
+  return n;
 }
 
 function parseEpochMs(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : 0;
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw invalidHeader('expires', value, 'a time in milliseconds since the epoch, or 0 for never');
+  return n;
+}
+
+/** A non-negative integer header (milliseconds or a count); undefined when absent. */
+function parseCount(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw invalidHeader(name, value, 'a non-negative integer');
+  return n;
 }
 
 /**
  * The message a SEND frame carries. `seq` and `messageId` are assigned by the caller (at
  * arrival, or at COMMIT for transacted sends). The body is the frame's, not a copy.
+ * @throws StompProtocolError INVALID_HEADER for a priority outside 0-9, a malformed `expires`, or
+ * a negative or non-numeric `AMQ_SCHEDULED_*` header.
  */
-/** ActiveMQ's scheduled delivery header: milliseconds to wait before the message may be delivered. */
-export const SCHEDULED_DELAY_HEADER = 'AMQ_SCHEDULED_DELAY';
-
 export function messageFromSend(frame: StompFrame, destination: string, now: number, scheduling: boolean): StoredMessage {
   const source = frame.headers;
-  const headers: StompHeaders = Object.create(null) as StompHeaders;
+  const headers: StompHeaders = Object.create(NO_PROPERTIES) as StompHeaders;
   for (const key in source) if (!CONTROL_HEADERS.has(key)) headers[key] = source[key]!;
   // ActiveMQ stamps the arrival time when the producer did not set JMSTimestamp.
   if (headers.timestamp === undefined) headers.timestamp = String(now);
@@ -60,13 +84,20 @@ export function messageFromSend(frame: StompFrame, destination: string, now: num
     persistent: source.persistent === 'true',
     priority: parsePriority(source.priority),
     expires: parseEpochMs(source.expires),
-    deliverAt: scheduling ? scheduledTime(source[SCHEDULED_DELAY_HEADER], now) : 0,
+    deliverAt: scheduling ? scheduledTime(source, now) : 0,
     redeliveryCount: 0,
   };
 }
 
-function scheduledTime(delay: string | undefined, now: number): number {
-  if (delay === undefined) return 0;
-  const ms = Number(delay);
-  return Number.isFinite(ms) && ms > 0 ? now + ms : 0;
+/**
+ * When the message is first due, or 0 for now. A repeating message (period and repeat set) is
+ * always scheduled, even without a delay, so that the scheduler makes its later copies.
+ */
+function scheduledTime(h: StompHeaders, now: number): number {
+  const delay = parseCount(SCHEDULED_DELAY_HEADER, h[SCHEDULED_DELAY_HEADER]);
+  const period = parseCount(SCHEDULED_PERIOD_HEADER, h[SCHEDULED_PERIOD_HEADER]);
+  const repeat = parseCount(SCHEDULED_REPEAT_HEADER, h[SCHEDULED_REPEAT_HEADER]);
+  if (delay !== undefined && delay > 0) return now + delay;
+  if (period !== undefined && period > 0 && repeat !== undefined && repeat > 0) return now;
+  return 0;
 }

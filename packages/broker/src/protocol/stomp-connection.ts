@@ -1,7 +1,6 @@
 import {
   CLIENT_COMMANDS,
   encodeFrame,
-  encodeFrameHead,
   FrameParser,
   HEARTBEAT_EOL,
   negotiateVersion,
@@ -17,9 +16,10 @@ import {
 import type { BrokerConfig, TransportConnectorConfig } from '@tsmq/config';
 import { InvalidSelectorError, parseSelector, type Selector } from '@tsmq/selector';
 import type { Destination } from '../core/destination.js';
-import type { MemoryUsage } from '../core/memory-usage.js';
+import { type MemoryUsage, usageForSend } from '../core/memory-usage.js';
 import { QueueDestination } from '../core/queue.js';
-import type { DestinationRegistry } from '../core/registry.js';
+import type { DestinationRegistry, Origin } from '../core/registry.js';
+import { DeliveryPlan } from '../core/delivery-plan.js';
 import { type AckMode, type Delivery, type MessageSink, Subscription } from '../core/subscription.js';
 import { TopicDestination } from '../core/topic.js';
 import { type BrokerErrorCode, StompProtocolError } from '../errors.js';
@@ -28,7 +28,12 @@ import type { MessageStore, StoredMessage, StoreOp } from '../store/message-stor
 import { StoreError } from '../store/message-store.js';
 import type { StompTransport } from '../transport/transport.js';
 import type { Authenticator, Principal } from './authenticator.js';
+import type { Authorizer } from '../security/authorization.js';
+import { parseDestination } from '../core/destination-name.js';
+import { STATISTICS_PREFIX } from '../metrics/statistics.js';
 import { messageFromSend } from './message-headers.js';
+import { encodeMessagePrefix, writeMessageFrame } from './message-frame.js';
+import { Outbox } from './outbox.js';
 
 /** The `server` header of CONNECTED. */
 export const SERVER_NAME = 'tsmq/0.1.0';
@@ -36,15 +41,13 @@ export const SERVER_NAME = 'tsmq/0.1.0';
 /** Default `activemq.prefetchSize`, as ActiveMQ's default queue prefetch. */
 export const DEFAULT_PREFETCH = 1000;
 
-/** Most messages one browse returns (ActiveMQ's default maxBrowsePageSize). */
-export const MAX_BROWSE = 400;
 
 /** Store writes a connection may have pending before the broker stops reading from it. */
 const MAX_PENDING_WRITES = 512;
 /** Bytes of output collected in one turn above which dispatch to the connection waits for a flush. */
 const OUTBOX_LIMIT = 1024 * 1024;
 /** Bodies larger than this are written after their head instead of being copied into one frame buffer. */
-const COPY_BODY_LIMIT = 64 * 1024;
+const COPY_BODY_LIMIT = 16 * 1024;
 
 const PAUSED_FOR_OUTPUT = 1;
 const PAUSED_FOR_STORE = 2;
@@ -56,6 +59,20 @@ export interface ConnectionContext {
   readonly registry: DestinationRegistry;
   readonly logger: Logger;
   readonly authenticator: Authenticator;
+  /** Who may read, write and create which destinations; absent: everyone may do everything. */
+  readonly authorizer?: Authorizer;
+  /** Persistent messages are kept in memory (no journal), so they count against memory limits too. */
+  readonly persistentInMemory?: boolean;
+  /**
+   * The temporary store's usage (`systemUsage.tempLimit`) when non-persistent messages spill to disk
+   * beyond the memory limit: their producers are then held back (or fail) only when it is full.
+   */
+  readonly tempUsage?: MemoryUsage;
+  /**
+   * The replies to a SEND to an `ActiveMQ.Statistics.*` queue (one header set per reply), or
+   * undefined when `destination` is not a statistics destination.
+   */
+  statistics?(destination: string): StompHeaders[] | undefined;
   /** The next message seq (increasing over the broker's life). */
   nextSeq(): number;
   /** The `message-id` of the message with this seq. */
@@ -73,7 +90,7 @@ interface SettledGroup {
 }
 
 interface Transaction {
-  sends: Array<{ destination: Destination; message: StoredMessage }>;
+  sends: Array<{ destinations: Destination[]; message: StoredMessage }>;
   acks: SettledGroup[];
   nacks: SettledGroup[];
 }
@@ -91,6 +108,8 @@ export class StompConnection implements MessageSink {
   private principal: Principal | undefined;
   /** CONNECT's `client-id` header: names the owner of durable subscriptions. */
   private clientId: string | undefined;
+  /** This connection as the sender of a message (noLocal checks). */
+  private origin: Origin;
 
   private readonly subscriptions = new Map<string, Subscription>();
   /** Unacknowledged deliveries by ack id, across subscriptions. */
@@ -98,8 +117,7 @@ export class StompConnection implements MessageSink {
   private ackCounter = 0;
   private readonly transactions = new Map<string, Transaction>();
 
-  private outbox: Uint8Array[] = [];
-  private outboxBytes = 0;
+  private readonly outbox = new Outbox();
   private flushScheduled = false;
   private writable = true;
   /** Dispatch stopped because the outbox was full; dispatch again after the next flush. */
@@ -122,6 +140,7 @@ export class StompConnection implements MessageSink {
     readonly connector: TransportConnectorConfig,
     private readonly ctx: ConnectionContext,
   ) {
+    this.origin = { connectionId: id, clientId: undefined };
     this.parser = new FrameParser((frame) => this.onFrame(frame), {
       maxFrameSize: connector.maxFrameSize,
       commands: CLIENT_COMMANDS,
@@ -232,10 +251,15 @@ export class StompConnection implements MessageSink {
       connector: this.connector.name,
     });
     if (principal === null) {
-      throw new StompProtocolError('AUTHENTICATION_FAILED', 'authentication failed', 'The login or passcode is not valid.');
+      // ActiveMQ's wording, which users grep their logs for.
+      const text = `User name [${h.login ?? ''}] or password is invalid.`;
+      throw new StompProtocolError('AUTHENTICATION_FAILED', text, text);
     }
+    const clientId = h['client-id'];
+    if (clientId !== undefined) this.ctx.registry.claimClientId(clientId, this.id);
     this.principal = principal;
-    this.clientId = h['client-id'];
+    this.clientId = clientId;
+    this.origin = { connectionId: this.id, clientId };
     this.version = version;
     this.parser.setVersion(version);
     this.state = 'connected';
@@ -260,22 +284,31 @@ export class StompConnection implements MessageSink {
     const h = frame.headers;
     const header = requireHeader(h, 'destination', 'SEND');
     const tx = this.transactionOf(h);
-    const destination = this.ctx.registry.resolve(header, this.id, 'send');
+    // The statistics hook builds the broker's identity on each call: keep it off ordinary sends.
+    if (this.ctx.statistics && !tx && header.startsWith(STATISTICS_PREFIX, '/queue/'.length)) {
+      const replies = this.ctx.statistics(header);
+      if (replies !== undefined) {
+        // Nothing is created, so writing is all the sender needs.
+        this.authorize(header, 'write', false);
+        return this.answerStatistics(frame, replies);
+      }
+    }
+    this.authorize(header, 'write');
+    const destinations = this.ctx.registry.resolveSend(header, this.id);
     const message = messageFromSend(frame, header, Date.now(), this.ctx.config.schedulerSupport);
     const receipt = h.receipt;
-    const memory = this.ctx.registry.memory;
-    if (memory.full && this.ctx.config.systemUsage.sendFailIfNoSpace && (!message.persistent || destination instanceof TopicDestination)) {
-      throw new StompProtocolError('MEMORY_FULL', 'memory limit reached', `The broker holds systemUsage.memoryLimit (${memory.limit} bytes) of messages and sendFailIfNoSpace is set.`);
+    const memory = this.usageLimiting(message, destinations);
+    if (memory?.full && this.ctx.config.systemUsage.sendFailIfNoSpace) {
+      throw new StompProtocolError('MEMORY_FULL', memory.describeFull(), `${memory.describeFull()} and sendFailIfNoSpace is set.`);
     }
     if (tx) {
-      tx.sends.push({ destination, message });
+      tx.sends.push({ destinations, message });
       if (receipt !== undefined) this.writeReceipt(receipt);
       return;
     }
     this.stamp(message);
-    const stored =
-      destination instanceof TopicDestination ? destination.publish(message, this.id) : (destination as QueueDestination).enqueue(message);
-    if (memory.full && !this.ctx.config.systemUsage.sendFailIfNoSpace) this.waitForMemory(memory);
+    const stored = this.ctx.registry.send(destinations, message, this.origin);
+    if (memory?.full && !this.ctx.config.systemUsage.sendFailIfNoSpace) this.waitForMemory(memory);
     if (stored === undefined) {
       if (receipt !== undefined) this.writeReceipt(receipt);
       return;
@@ -294,6 +327,19 @@ export class StompConnection implements MessageSink {
   }
 
   /**
+   * The usage a SEND waits on or fails at, or undefined when none limits it. Topic subscribers'
+   * pending messages are held in memory. Persistent queue messages on a journal broker wait on disk
+   * (queues page them in within the memory limit). Non-persistent ones spill to the temp store
+   * once memory is full, so their producers are held back only when that is full too.
+   */
+  private usageLimiting(message: StoredMessage, destinations: readonly Destination[]): MemoryUsage | undefined {
+    const memory = usageForSend(this.ctx.registry.memory, destinations);
+    if (destinations.some((d) => d instanceof TopicDestination)) return memory;
+    if (message.persistent) return this.ctx.persistentInMemory ? memory : undefined;
+    return this.ctx.tempUsage ?? memory;
+  }
+
+  /**
    * Producer flow control (ActiveMQ's producerFlowControl at systemUsage.memoryLimit): stop
    * reading from this producer until consumers have drained memory below the limit. A connection
    * that itself holds undelivered or unacknowledged messages keeps reading, since its own ACKs
@@ -303,7 +349,60 @@ export class StompConnection implements MessageSink {
     if ((this.pausedFor & PAUSED_FOR_MEMORY) !== 0) return;
     for (const s of this.subscriptions.values()) if (s.pending.length > 0 || s.inflight.size > 0) return;
     this.pauseReading(PAUSED_FOR_MEMORY);
-    memory.whenAvailable(() => this.resumeReading(PAUSED_FOR_MEMORY));
+    // sendFailIfNoSpaceAfterTimeout: the producer's next SEND waits unread in the socket; if no
+    // room appears in time, it fails (and, per STOMP 1.2 §ERROR, the connection closes).
+    const timeoutMs = this.ctx.config.systemUsage.sendFailIfNoSpaceAfterTimeout;
+    let timer: NodeJS.Timeout | undefined;
+    if (timeoutMs !== undefined && timeoutMs > 0) {
+      timer = setTimeout(() => {
+        if (memory.full && (this.pausedFor & PAUSED_FOR_MEMORY) !== 0) {
+          this.fail(new StompProtocolError('MEMORY_FULL', memory.describeFull(), `No room appeared within sendFailIfNoSpaceAfterTimeout (${timeoutMs} ms).`));
+        }
+      }, timeoutMs);
+    }
+    memory.whenAvailable(() => {
+      if (timer) clearTimeout(timer);
+      this.resumeReading(PAUSED_FOR_MEMORY);
+    });
+  }
+
+  /**
+   * authorizationPlugin: `operation` on the destination, and `admin` too when this use would
+   * create it (ActiveMQ creates destinations on first use and requires admin for that).
+   */
+  private authorize(header: string, operation: 'read' | 'write', mayCreate = true): void {
+    const authorizer = this.ctx.authorizer;
+    if (!authorizer) return;
+    // A composite destination (`/queue/a,/topic/b`) needs the right on every part.
+    for (const part of header.includes(',') ? header.split(',') : [header]) {
+      const name = parseDestination(part.trim());
+      // resolve() reports a malformed destination.
+      if (!name) continue;
+      authorizer.check(this.principal!, name, operation);
+      if (mayCreate && !this.ctx.registry.exists(name)) authorizer.check(this.principal!, name, 'admin');
+    }
+  }
+
+  /**
+   * ActiveMQ's statisticsBrokerPlugin: each reply becomes a message on the SEND's `reply-to`
+   * (a SEND without `reply-to` is only acknowledged). The replies go through the ordinary SEND
+   * path, so the reply-to destination's authorization and flow control apply.
+   */
+  private answerStatistics(frame: StompFrame, replies: StompHeaders[]): void {
+    const replyTo = frame.headers['reply-to'];
+    const receipt = frame.headers.receipt;
+    const correlation = frame.headers['correlation-id'];
+    if (replyTo !== undefined) {
+      replies.forEach((reply, i) => {
+        const headers: StompHeaders = { ...reply, destination: replyTo };
+        if (correlation !== undefined) headers['correlation-id'] = correlation;
+        // The receipt rides on the last reply so that it confirms every reply was routed.
+        if (i === replies.length - 1 && receipt !== undefined) headers.receipt = receipt;
+        this.onSend({ command: 'SEND', headers, body: new Uint8Array(0) });
+      });
+      if (replies.length > 0) return;
+    }
+    if (receipt !== undefined) this.writeReceipt(receipt);
   }
 
   private stamp(message: StoredMessage): void {
@@ -323,6 +422,7 @@ export class StompConnection implements MessageSink {
     const ack = parseAckMode(h.ack);
     const prefetch = parsePrefetch(h['activemq.prefetchSize']);
     const selector = parseSelectorHeader(h.selector);
+    this.authorize(header, 'read');
     let destination = this.ctx.registry.resolve(header, this.id, 'subscribe');
     if (h.browser === 'true') return this.browse(id, header, destination, selector, h.receipt);
     const durableName = durableNameOf(h);
@@ -330,13 +430,10 @@ export class StompConnection implements MessageSink {
     if (durableName !== undefined && destination instanceof TopicDestination && destination.name.kind === 'topic') {
       const clientId = this.requireClientId('SUBSCRIBE');
       // The durable subscription filters as messages are stored, so its consumer needs no selector.
-      destination = this.ctx.registry.subscribeDurable(clientId, durableName, header, selector);
-      if ((destination as QueueDestination).consumerCount > 0) {
-        throw new StompProtocolError('DURABLE_SUBSCRIPTION_IN_USE', 'durable subscription in use', `Durable subscription ${JSON.stringify(durableName)} of client id ${JSON.stringify(clientId)} already has an active consumer.`);
-      }
+      destination = this.ctx.registry.subscribeDurable(clientId, durableName, header, selector, h['activemq.noLocal'] === 'true');
       subscription = new Subscription(id, destination, ack, prefetch, this, this.id);
     } else {
-      subscription = new Subscription(id, destination, ack, prefetch, this, this.id, selector, h['activemq.noLocal'] === 'true');
+      subscription = new Subscription(id, destination, ack, prefetch, this, this.id, selector, h['activemq.noLocal'] === 'true', h['activemq.exclusive'] === 'true');
     }
     this.subscriptions.set(id, subscription);
     if (h.receipt !== undefined) this.writeReceipt(h.receipt);
@@ -345,8 +442,10 @@ export class StompConnection implements MessageSink {
   }
 
   /**
-   * ActiveMQ queue browsing (SUBSCRIBE with `browser:true`): the waiting messages are sent
-   * without being consumed, then a MESSAGE with `browser:end`. The subscription stays known
+   * ActiveMQ queue browsing (SUBSCRIBE with `browser:true`): every message waiting when the
+   * SUBSCRIBE arrived (and selected) is sent without being consumed, then a MESSAGE with
+   * `browser:end`. Stored messages are read a page at a time, waiting while the client is slow,
+   * so a deep queue is browsed whole without holding it in memory. The subscription stays known
    * until UNSUBSCRIBE, so that the UNSUBSCRIBE a browser sends when done is not an error.
    */
   private browse(id: string, header: string, destination: Destination, selector: Selector | undefined, receipt: string | undefined): void {
@@ -356,14 +455,30 @@ export class StompConnection implements MessageSink {
     const subscription = new Subscription(id, destination, 'auto', DEFAULT_PREFETCH, this, this.id, selector);
     this.subscriptions.set(id, subscription);
     if (receipt !== undefined) this.writeReceipt(receipt);
-    destination.browse(MAX_BROWSE).then(
-      (messages) => {
-        if (!subscription.active || this.state !== 'connected') return;
-        for (const m of messages) if (subscription.selects(m)) this.writeMessage(subscription, m, undefined);
-        this.writeFrame('MESSAGE', { subscription: id, 'message-id': 'BrowseDone', destination: header, browser: 'end' });
-      },
-      (error: unknown) => this.failOnStoreError(error, undefined),
-    );
+    // Messages sent after this SUBSCRIBE get higher seqs and are not part of the snapshot.
+    const upTo = this.ctx.nextSeq();
+    const { inMemory, storedAfter } = destination.browseStart();
+    const live = () => subscription.active && this.state === 'connected';
+    const run = async () => {
+      for (const m of inMemory) if (subscription.selects(m)) this.writeMessage(subscription, m, undefined);
+      let after = storedAfter;
+      const chunk = destination.policy.maxPageSize;
+      while (after !== undefined && live()) {
+        if (!this.canWrite()) await this.writable$();
+        const messages = await destination.loadStored(after, chunk);
+        if (!live()) return;
+        after = messages.length < chunk ? undefined : messages[messages.length - 1]!.seq;
+        for (const m of messages) {
+          if (m.seq > upTo) {
+            after = undefined;
+            break;
+          }
+          if (subscription.selects(m)) this.writeMessage(subscription, m, undefined);
+        }
+      }
+      if (live()) this.writeFrame('MESSAGE', { subscription: id, 'message-id': 'BrowseDone', destination: header, browser: 'end' });
+    };
+    run().catch((error: unknown) => this.failOnStoreError(error, undefined));
   }
 
   private onUnsubscribe(frame: StompFrame): void {
@@ -517,35 +632,22 @@ export class StompConnection implements MessageSink {
   private onCommit(frame: StompFrame): void {
     const tx = this.takeTransaction(frame);
     const receipt = frame.headers.receipt;
-    // Group the transaction's store changes per store: one atomic write each.
-    const batches = new Map<MessageStore, StoreOp[]>();
-    const add = (store: MessageStore, op: StoreOp) => {
-      const ops = batches.get(store);
-      if (ops) ops.push(op);
-      else batches.set(store, [op]);
-    };
+    // The sends (with their durable subscription copies) and the acknowledgements of the
+    // transaction: one atomic write per store.
+    const plan = new DeliveryPlan();
     for (const send of tx.sends) {
       this.stamp(send.message);
-      if (send.destination instanceof QueueDestination) {
-        add(send.destination.storeFor(send.message), send.destination.addOp(send.message));
-      }
+      this.ctx.registry.plan(send.destinations, send.message, this.origin, plan);
     }
     for (const group of tx.acks) {
       const d = group.subscription.destination;
-      if (d instanceof QueueDestination) for (const m of group.messages) add(d.storeFor(m), d.removeOp(m));
+      if (d instanceof QueueDestination) for (const m of group.messages) plan.add(d.storeFor(m), d.removeOp(m));
     }
     this.beginWrite();
-    writeInOrder([...batches]).then(
+    writeInOrder([...plan.writes]).then(
       () => {
         this.endWrite();
-        for (const send of tx.sends) {
-          if (send.destination instanceof QueueDestination) send.destination.accept(send.message);
-          else {
-            (send.destination as TopicDestination)
-              .publish(send.message, this.id)
-              ?.catch((error: unknown) => this.ctx.logger.error(`connection ${this.id}: cannot store a committed message for a durable subscription`, error));
-          }
-        }
+        plan.apply();
         for (const group of tx.acks) {
           const d = group.subscription.destination;
           if (d instanceof QueueDestination) d.settled(group.messages);
@@ -581,7 +683,7 @@ export class StompConnection implements MessageSink {
 
   canWrite(): boolean {
     if (!this.writable || this.state !== 'connected') return false;
-    if (this.outboxBytes >= OUTBOX_LIMIT) {
+    if (this.outbox.bytes >= OUTBOX_LIMIT) {
       this.blockedOnOutbox = true;
       return false;
     }
@@ -595,24 +697,15 @@ export class StompConnection implements MessageSink {
   }
 
   writeMessage(subscription: Subscription, message: StoredMessage, ackId: string | undefined): void {
-    const headers: StompHeaders = {
-      subscription: subscription.id,
-      'message-id': message.messageId,
-      destination: message.destination,
-    };
-    if (ackId !== undefined) headers.ack = ackId;
-    if (message.redeliveryCount > 0) headers.redelivered = 'true';
-    headers.JMSXDeliveryCount = String(message.redeliveryCount + 1);
-    const own = message.headers;
-    for (const key in own) headers[key] = own[key]!;
+    const prefix = (subscription.framePrefix ??= encodeMessagePrefix(subscription.id, this.version));
     const body = message.body;
-    const options = { version: this.version };
     if (body.byteLength > COPY_BODY_LIMIT && !this.transport.messageOriented) {
-      this.out(encodeFrameHead('MESSAGE', headers, body.byteLength, options));
+      writeMessageFrame(this.outbox, prefix, message, this.version, ackId, false);
       this.out(body);
       this.out(NUL_BYTE);
     } else {
-      this.out(encodeFrame('MESSAGE', headers, body, options));
+      writeMessageFrame(this.outbox, prefix, message, this.version, ackId, true);
+      this.scheduleOutput();
     }
   }
 
@@ -626,8 +719,11 @@ export class StompConnection implements MessageSink {
   }
 
   private out(chunk: Uint8Array): void {
-    this.outbox.push(chunk);
-    this.outboxBytes += chunk.byteLength;
+    this.outbox.append(chunk);
+    this.scheduleOutput();
+  }
+
+  private scheduleOutput(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.ctx.scheduleFlush(this);
@@ -637,10 +733,8 @@ export class StompConnection implements MessageSink {
   /** Writes everything collected this turn in one transport write. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.outbox.length === 0 || this.state === 'closed') return;
-    const chunks = this.outbox;
-    this.outbox = [];
-    this.outboxBytes = 0;
+    if (this.outbox.isEmpty || this.state === 'closed') return;
+    const chunks = this.outbox.take();
     this.lastWriteAt = Date.now();
     if (!this.transport.write(chunks)) {
       this.writable = false;
@@ -660,6 +754,15 @@ export class StompConnection implements MessageSink {
 
   private dispatchAll(): void {
     for (const s of this.subscriptions.values()) s.destination.dispatch();
+    if (this.writableWaiters.length > 0) for (const w of this.writableWaiters.splice(0)) w();
+  }
+
+  /** Browsers waiting for the connection to take output again. */
+  private writableWaiters: Array<() => void> = [];
+
+  /** Resolves when output room is back (after a flush of a full outbox or a transport drain). */
+  private writable$(): Promise<void> {
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
   // ---- flow control of the producer side -----------------------------------------------------
@@ -790,8 +893,9 @@ export class StompConnection implements MessageSink {
     this.transactions.clear();
     for (const s of [...this.subscriptions.values()]) this.removeSubscription(s);
     this.deliveries.clear();
-    this.outbox = [];
+    this.outbox.clear();
     this.ctx.registry.deleteTemporaries(this.id);
+    if (this.clientId !== undefined) this.ctx.registry.releaseClientId(this.clientId, this.id);
     this.ctx.connectionClosed(this);
   }
 }
@@ -850,7 +954,8 @@ function parseSelectorHeader(value: string | undefined): Selector | undefined {
     return parseSelector(value);
   } catch (error) {
     if (error instanceof InvalidSelectorError) {
-      throw new StompProtocolError('INVALID_SELECTOR', 'invalid selector', error.message);
+      // The message header names the position and what was expected: what users see first.
+      throw new StompProtocolError('INVALID_SELECTOR', error.message, `Selector ${JSON.stringify(value.slice(0, 500))}: ${error.message}.`);
     }
     throw error;
   }
@@ -858,5 +963,5 @@ function parseSelectorHeader(value: string | undefined): Selector | undefined {
 
 /** The durable subscription name of a SUBSCRIBE/UNSUBSCRIBE (ActiveMQ's header, or its legacy alias). */
 function durableNameOf(h: StompHeaders): string | undefined {
-  return h['activemq.subscriptionName'] ?? h['durable-subscriber-name'];
+  return h['activemq.subscriptionName'] ?? h['durable-subscription-name'] ?? h['durable-subscriber-name'];
 }

@@ -18,8 +18,9 @@ export interface MemoryMessageStoreOptions {
 
 /** Receives the memory a store takes and gives back. */
 export interface MemoryAccounting {
-  add(bytes: number): void;
-  release(bytes: number): void;
+  /** `container` lets the receiver count the bytes per destination. */
+  add(bytes: number, container?: string): void;
+  release(bytes: number, container?: string): void;
 }
 
 /** One container's messages. Insertion order is seq order unless `sorted` is false. */
@@ -98,7 +99,7 @@ export class MemoryMessageStore implements MessageStore {
         if (m.seq < c.lastSeq) c.sorted = false;
         else c.lastSeq = m.seq;
         c.messages.set(m.seq, m);
-        this.grow(sizeOf(m));
+        this.grow(sizeOf(m), op.container);
         if (m.seq > this.lastSeq) this.lastSeq = m.seq;
         return;
       }
@@ -107,7 +108,7 @@ export class MemoryMessageStore implements MessageStore {
         const m = c?.messages.get(op.seq);
         if (!c || !m) return;
         c.messages.delete(op.seq);
-        this.shrink(sizeOf(m));
+        this.shrink(sizeOf(m), op.container);
         if (c.messages.size === 0) this.containers.delete(op.container);
         return;
       }
@@ -128,14 +129,14 @@ export class MemoryMessageStore implements MessageStore {
     }
   }
 
-  private grow(bytes: number): void {
+  private grow(bytes: number, container: string): void {
     this.bytes += bytes;
-    this.accounting?.add(bytes);
+    this.accounting?.add(bytes, container);
   }
 
-  private shrink(bytes: number): void {
+  private shrink(bytes: number, container: string): void {
     this.bytes -= bytes;
-    this.accounting?.release(bytes);
+    this.accounting?.release(bytes, container);
   }
 
   private container(name: string): Container {
@@ -179,6 +180,11 @@ export class MemoryMessageStore implements MessageStore {
     return { bytes: this.bytes };
   }
 
+  /** Every message of this store is in memory (and counted through its `accounting`). */
+  residentInMemory(_container: string, _seq: number): boolean {
+    return true;
+  }
+
   /**
    * Forgets every message of `container` at once (a deleted temporary destination). Not part of
    * {@link MessageStore}: only the in-memory store holds temporary destinations' messages.
@@ -188,7 +194,7 @@ export class MemoryMessageStore implements MessageStore {
     if (!c) return;
     let bytes = 0;
     for (const m of c.messages.values()) bytes += sizeOf(m);
-    this.shrink(bytes);
+    this.shrink(bytes, container);
     this.containers.delete(container);
   }
 

@@ -73,6 +73,17 @@ export interface StoreUsage {
 }
 
 /**
+ * Where a queue counts the memory of the messages it holds itself (its page, its consumers'
+ * unacknowledged messages) when their store keeps them on disk only.
+ */
+export interface CursorMemory {
+  add(bytes: number, container: string): void;
+  release(bytes: number, container: string): void;
+  /** Bytes `container` may still take before its memory limit (or the broker's) is reached; Infinity without a limit. */
+  room(container: string): number;
+}
+
+/**
  * Where the broker keeps messages that wait. One interface for the journal (persistent) store and
  * the in-memory store; every implementation passes the same conformance suite.
  *
@@ -98,6 +109,17 @@ export interface MessageStore {
   /** Number of messages waiting in `container`. */
   count(container: string): number;
   usage(): StoreUsage;
+  /**
+   * True when the store holds message `seq` of `container` in memory and counts it against the
+   * broker's memory itself, so that a queue paging it in must not count it again. Absent: never
+   * (the store keeps bodies on disk).
+   */
+  residentInMemory?(container: string, seq: number): boolean;
+  /**
+   * Set on the broker's store of non-persistent messages when queues must count the messages they
+   * page in from disk against memory (see {@link CursorMemory}); absent: they do not count them.
+   */
+  readonly cursorMemory?: CursorMemory;
   /** Flushes and releases files. The store can be opened again by a new instance. */
   close(): Promise<void>;
 }

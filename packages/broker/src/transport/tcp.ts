@@ -54,6 +54,8 @@ export class SocketTransport implements StompTransport {
   close(): void {
     if (this.socket.destroyed) return;
     this.socket.end();
+    // A socket paused for flow control would never read the peer's FIN, and so never close.
+    this.socket.resume();
     setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS).unref();
   }
 

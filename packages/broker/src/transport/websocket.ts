@@ -76,6 +76,8 @@ export class WebSocketTransport implements StompTransport {
   close(): void {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     this.ws.close(1000);
+    // A socket paused for flow control would never read the peer's close frame.
+    this.ws.resume();
     setTimeout(() => this.ws.terminate(), CLOSE_TIMEOUT_MS).unref();
   }
 

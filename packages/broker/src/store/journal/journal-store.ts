@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   StoreError,
@@ -13,7 +13,7 @@ import { closeFile, datasync, openFile, syncDirectory, truncateFile, unlinkFile,
 import type { JournalIndex } from './journal-index.js';
 import { decodeAddOp, FieldReader } from './record-decoder.js';
 import { encodeBatch, encodeCleanShutdown, encodeSegmentHeader, encodeSuspect, type EncodedRecord } from './record-encoder.js';
-import { segmentFileName } from './record-format.js';
+import { parseSegmentFileName, segmentFileName } from './record-format.js';
 import { replayJournal } from './replay.js';
 import { SegmentReaders, SegmentRetiredError } from './segment-readers.js';
 
@@ -41,6 +41,17 @@ export interface JournalMessageStoreOptions {
    * can free space.
    */
   storeLimit?: number;
+  /**
+   * False: a write resolves once it is written, without `fdatasync`. For a store whose contents need
+   * not survive a crash (the temporary store of non-persistent messages), where syncing would only
+   * slow producers down. Default true.
+   */
+  sync?: boolean;
+  /**
+   * True: segment files found at `open()` are deleted instead of replayed, so the store starts empty
+   * (the temporary store: non-persistent messages do not survive a restart). Default false.
+   */
+  discardOnOpen?: boolean;
   logger?: JournalLogger;
 }
 
@@ -95,6 +106,8 @@ export class JournalMessageStore implements MessageStore {
   private readonly segmentSize: number;
   private readonly storeLimit: number | undefined;
   private readonly logger: JournalLogger | undefined;
+  private readonly sync: boolean;
+  private readonly discardOnOpen: boolean;
   private readonly readers: SegmentReaders;
   private state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   private index!: JournalIndex;
@@ -131,6 +144,8 @@ export class JournalMessageStore implements MessageStore {
     }
     this.storeLimit = options.storeLimit;
     this.logger = options.logger;
+    this.sync = options.sync ?? true;
+    this.discardOnOpen = options.discardOnOpen ?? false;
     this.readers = new SegmentReaders((id) => this.pathOf(id));
   }
 
@@ -140,6 +155,8 @@ export class JournalMessageStore implements MessageStore {
     try {
       await mkdir(this.directory, { recursive: true });
       this.lock = await DirectoryLock.acquire(this.directory);
+      // Under the lock, so that no other store is using the files being deleted.
+      if (this.discardOnOpen) await discardSegments(this.directory);
       const replay = await replayJournal(this.directory);
       this.index = replay.index;
       if (replay.tail) {
@@ -366,14 +383,14 @@ export class JournalMessageStore implements MessageStore {
       const run = group.slice(runStart, i);
       try {
         await writeAll(cur.fd, chunks, cur.offset);
-        await datasync(cur.fd);
+        if (this.sync) await datasync(cur.fd);
       } catch (err) {
         await this.cutBack(cur);
         this.fail(group.slice(runStart), err);
         return;
       }
       cur.offset += length;
-      this.counters.fsyncs++;
+      if (this.sync) this.counters.fsyncs++;
       this.counters.groupWrites++;
       this.counters.bytesWritten += length;
       for (const [k, w] of run.entries()) this.apply(w, cur.id, starts[k]!);
@@ -484,5 +501,12 @@ export class JournalMessageStore implements MessageStore {
       this.index.dropSegment(seg);
       this.counters.segmentsDeleted++;
     }
+  }
+}
+
+/** Deletes the segment files of `directory` (the lock and any other file stay). */
+async function discardSegments(directory: string): Promise<void> {
+  for (const name of await readdir(directory)) {
+    if (parseSegmentFileName(name) !== undefined) await unlinkFile(join(directory, name));
   }
 }
