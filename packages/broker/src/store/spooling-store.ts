@@ -24,7 +24,10 @@ export interface SpoolingMessageStoreOptions {
    * full goes to disk instead.
    */
   memory: MemoryUsage;
-  /** Bytes the messages on disk may take (`systemUsage.tempLimit`); 0 = no limit. */
+  /**
+   * Bytes the messages on disk may take (`systemUsage.tempLimit`): {@link SpoolingMessageStore.temp}
+   * is full there; writes to disk fail with `STORE_FULL` at twice it. 0 = no limit.
+   */
   tempLimit: number;
   /** Backstop for the bytes held in memory (see {@link MemoryMessageStore}); 0 = no limit. */
   memoryLimitBytes?: number;
@@ -89,16 +92,13 @@ export class SpoolingMessageStore extends MemoryMessageStore {
     if (this.closed) return Promise.reject(new StoreError('STORE_CLOSED', 'the message store is not open'));
     let toDisk: StoreOp[] | undefined;
     let toMemory: StoreOp[] | undefined;
-    let addedBytes = 0;
-    // Decided before anything is applied, so that a batch refused for the temp limit applies none of its ops.
+    // Every op is routed before any is applied, so that a batch refused for the temp limit applies none.
     let spillAdds: AddOp[] | undefined;
     for (const op of ops) {
       switch (op.op) {
         case 'add':
-          if (this.mustSpill(op.container)) {
-            (spillAdds ??= []).push(op);
-            addedBytes += messageBytes(op.message.body);
-          } else (toMemory ??= []).push(op);
+          if (this.mustSpill(op.container)) (spillAdds ??= []).push(op);
+          else (toMemory ??= []).push(op);
           break;
         case 'remove':
         case 'update':
@@ -107,8 +107,9 @@ export class SpoolingMessageStore extends MemoryMessageStore {
           break;
         case 'removeSubscription': {
           (toMemory ??= []).push(op);
-          const onDisk = this.spooled.get(durableContainer(op.clientId, op.name));
-          if (onDisk) for (const seq of onDisk.keys()) (toDisk ??= []).push({ op: 'remove', container: durableContainer(op.clientId, op.name), seq });
+          const container = durableContainer(op.clientId, op.name);
+          const onDisk = this.spooled.get(container);
+          if (onDisk) for (const seq of onDisk.keys()) (toDisk ??= []).push({ op: 'remove', container, seq });
           break;
         }
         default:
@@ -117,8 +118,11 @@ export class SpoolingMessageStore extends MemoryMessageStore {
     }
     if (spillAdds) {
       const limit = this.temp.limit;
-      if (limit > 0 && this.temp.bytes + addedBytes > limit) {
-        return Promise.reject(new StoreError('STORE_FULL', `the temp store limit of ${limit} bytes (systemUsage tempUsage) is reached`));
+      // Producers are held back once the temp usage is full; what still arrives (the rest of a
+      // chunk already read, a connection that flow control exempts) is taken up to twice the limit,
+      // as the in-memory part does with memory.
+      if (limit > 0 && this.temp.bytes >= 2 * limit) {
+        return Promise.reject(new StoreError('STORE_FULL', `the temp store is full: twice its limit of ${limit} bytes (systemUsage tempUsage)`));
       }
       for (const op of spillAdds) this.track(op);
       toDisk = toDisk ? [...toDisk, ...spillAdds] : spillAdds;
