@@ -169,6 +169,7 @@ describe('MESSAGE frames from cached parts', () => {
   it('headers named __proto__ and constructor are ordinary headers of the stored message', () => {
     const m = message({ ['__proto__']: 'x', constructor: 'y' });
     expect(Object.keys(m.headers)).toEqual(['__proto__', 'constructor', 'timestamp']);
+    expect(Object.getPrototypeOf(m.headers)).toBeNull();
     const f = deliver(m, '1.2');
     expect(f.headers['__proto__']).toBe('x');
     expect(f.headers.constructor).toBe('y');

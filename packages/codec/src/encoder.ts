@@ -6,7 +6,7 @@ import { StompCodecError } from './errors.js';
 import { type EscapeMode, escapeHeader, escapeModeFor } from './escape.js';
 import type { StompHeaders, StompVersion } from './frame.js';
 import { parseContentLength } from './parser.js';
-import { utf8EncodeInto, utf8Length } from './utf8.js';
+import { asciiEncodeInto, utf8Encode, utf8EncodeInto, utf8Length } from './utf8.js';
 
 /** How {@link encodeFrame} and {@link encodeFrameHead} write a frame. */
 export interface EncodeOptions {
@@ -40,12 +40,35 @@ export function encodeFrame(
 ): Uint8Array {
   const payload = body ?? EMPTY;
   const head = buildHead(command, headers, payload.length, options, payload);
-  const headLength = utf8Length(head);
-  const frame = new Uint8Array(headLength + payload.length + 1);
-  utf8EncodeInto(head, frame);
-  frame.set(payload, headLength);
+  // Heads are nearly always ASCII: size the frame as if, and only measure the UTF-8 length
+  // when encodeInto reports that a character took more than one byte.
+  let headLength = head.length;
+  let frame = new Uint8Array(headLength + payload.length + 1);
+  if (!asciiEncodeInto(head, frame)) {
+    headLength = utf8Length(head);
+    frame = new Uint8Array(headLength + payload.length + 1);
+    utf8EncodeInto(head, frame);
+  }
+  if (payload.length > 0) frame.set(payload, headLength);
   // The last byte is already 0: the NUL terminator.
   return frame;
+}
+
+/**
+ * Encodes header lines (`name:value` and an EOL each, escaped as `version` requires for
+ * `command`) without a command line or the blank line that ends a head. Lets a sender encode
+ * the headers a frame shares with others once, then assemble frames from cached parts.
+ * @throws StompCodecError `MALFORMED_HEADER` as {@link encodeFrame}.
+ */
+export function encodeHeaderLines(headers: StompHeaders, version: StompVersion, command = 'MESSAGE'): Uint8Array {
+  const mode: EscapeMode = escapeModeFor(version, command);
+  let lines = '';
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    lines += escapeHeader(name, mode, true) + ':' + escapeHeader(value, mode, false) + '\n';
+  }
+  return utf8Encode(lines);
 }
 
 /**
@@ -63,10 +86,7 @@ export function encodeFrameHead(
   bodyLength: number,
   options: EncodeOptions,
 ): Uint8Array {
-  const head = buildHead(command, headers, bodyLength, options, undefined);
-  const out = new Uint8Array(utf8Length(head));
-  utf8EncodeInto(head, out);
-  return out;
+  return utf8Encode(buildHead(command, headers, bodyLength, options, undefined));
 }
 
 function buildHead(

@@ -8,6 +8,6 @@ export { StompCodecError, type CodecErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, type ParserLimits } from './limits.js';
 export { ALL_COMMANDS, CLIENT_COMMANDS, SERVER_COMMANDS } from './commands.js';
 export { FrameParser, parseContentLength, type FrameParserOptions } from './parser.js';
-export { encodeFrame, encodeFrameHead, HEARTBEAT_EOL, NUL_BYTE, type EncodeOptions } from './encoder.js';
+export { encodeFrame, encodeFrameHead, encodeHeaderLines, HEARTBEAT_EOL, NUL_BYTE, type EncodeOptions } from './encoder.js';
 export { negotiateVersion, parseHeartBeat, SUPPORTED_VERSIONS } from './negotiation.js';
 export { utf8Decode, utf8Encode } from './utf8.js';

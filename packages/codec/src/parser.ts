@@ -7,7 +7,8 @@ import { StompCodecError } from './errors.js';
 import { type EscapeMode, escapeModeFor, unescapeHeader } from './escape.js';
 import type { StompFrame, StompHeaders, StompVersion } from './frame.js';
 import { type ParserLimits, resolveLimits } from './limits.js';
-import { decodeText, latin1, previewText } from './utf8.js';
+import { asciiText, decodeText, latin1, previewText } from './utf8.js';
+import { headerName } from './header-names.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -61,7 +62,7 @@ export class FrameParser {
 
   private command = '';
   private escapeMode: EscapeMode = 0;
-  private headers: StompHeaders = Object.create(null) as StompHeaders;
+  private headers: StompHeaders = newHeaders();
   private headerCount = 0;
   /** -1 when the frame has no content-length header. */
   private contentLength = -1;
@@ -173,10 +174,81 @@ export class FrameParser {
     if (end > start && line[end - 1] === CR) end--;
     const length = end - start;
     if (length > max) this.throwLineTooLong(isCommand, length, max, false);
-    if (isCommand) this.startFrame(line, start, end);
-    else if (length === 0) this.state = BODY;
+    if (isCommand) {
+      this.startFrame(line, start, end);
+      // A head that lies whole in this chunk is read in one go; anything unusual is left to
+      // the line-by-line path, which also produces every error.
+      if (line === chunk) {
+        const next = this.readWholeHead(chunk, lf + 1);
+        if (next !== -1) return next;
+      }
+    } else if (length === 0) this.state = BODY;
     else this.addHeader(line, start, end);
     return lf + 1;
+  }
+
+  /**
+   * Reads all header lines and the blank line after them when they are in `chunk` from `pos` on,
+   * all ASCII and valid, decoding them as one string; returns the position after the blank line,
+   * or -1 (having changed nothing) for the line-by-line path to take over.
+   */
+  private readWholeHead(chunk: Uint8Array, pos: number): number {
+    const maxLine = this.limits.maxHeaderLineLength;
+    const maxHeaders = this.limits.maxHeaders;
+    const end = chunk.length;
+    let lineStart = pos;
+    let lines = 0;
+    // Only line ends are looked for byte by byte; the rest is checked on the decoded text.
+    for (let i = pos; i < end; i++) {
+      if (chunk[i] !== LF) continue;
+      const lineEnd = i > lineStart && chunk[i - 1] === CR ? i - 1 : i;
+      if (lineEnd === lineStart) {
+        if (!this.addHeadLines(chunk, pos, lineStart, lines)) return -1;
+        this.frameBytes += i + 1 - pos;
+        this.state = BODY;
+        return i + 1;
+      }
+      if (lineEnd - lineStart > maxLine || ++lines > maxHeaders) return -1;
+      lineStart = i + 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Adds the `lines` header lines in `chunk[start, end)` as {@link addHeader} would one by one,
+   * when they are all ASCII and each has a name and a colon; otherwise returns false having
+   * added nothing.
+   */
+  private addHeadLines(chunk: Uint8Array, start: number, end: number, lines: number): boolean {
+    const text = asciiText(chunk, start, end);
+    if (text === undefined) return false;
+    let p = 0;
+    for (let k = 0; k < lines; k++) {
+      const lf = text.indexOf('\n', p);
+      const colon = text.indexOf(':', p);
+      if (colon <= p || colon > lf) return false;
+      p = lf + 1;
+    }
+    const escaped = text.indexOf('\\') !== -1;
+    const headers = this.headers;
+    const mode = this.escapeMode;
+    this.headerCount = lines;
+    p = 0;
+    for (let k = 0; k < lines; k++) {
+      const lf = text.indexOf('\n', p);
+      const lineEnd = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+      const colon = text.indexOf(':', p);
+      const name = escaped ? unescapeHeader(text.slice(p, colon), mode) : headerName(chunk, start + p, start + colon);
+      // STOMP 1.2 §Repeated Header Entries: only the first occurrence is used.
+      if (headers[name] === undefined) {
+        const raw = text.slice(colon + 1, lineEnd);
+        const value = escaped ? unescapeHeader(raw, mode) : raw;
+        headers[name] = value;
+        if (name === 'content-length') this.contentLength = this.checkContentLength(value);
+      }
+      p = lf + 1;
+    }
+    return true;
   }
 
   private throwLineTooLong(isCommand: boolean, length: number, max: number, partial: boolean): never {
@@ -301,7 +373,7 @@ export class FrameParser {
   private emit(body: Uint8Array): void {
     const frame: StompFrame = { command: this.command, headers: this.headers, body };
     this.state = BETWEEN_FRAMES;
-    this.headers = Object.create(null) as StompHeaders;
+    this.headers = newHeaders();
     this.headerCount = 0;
     this.contentLength = -1;
     this.bodyPieces = [];
@@ -330,6 +402,15 @@ export function parseContentLength(value: string): number {
     );
   }
   return Number(value);
+}
+
+/**
+ * An empty header object with a null prototype. Made by clearing the prototype of a literal
+ * rather than with `Object.create(null)`, which engines keep in slow dictionary mode: a fast
+ * object makes every later lookup and enumeration of the frame's headers cheaper.
+ */
+function newHeaders(): StompHeaders {
+  return Object.setPrototypeOf({}, null) as StompHeaders;
 }
 
 /** `chunk` from `pos` on; the chunk itself when that is all of it, since tiny pushes make views costly. */

@@ -59,6 +59,21 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   return s;
 }
 
+/**
+ * `bytes[start, end)` as text when it is all ASCII, else undefined: one native call for many
+ * header lines. Valid UTF-8 decodes to fewer UTF-16 units than bytes exactly when some byte is
+ * not ASCII; invalid UTF-8 throws in the strict decoder.
+ */
+export function asciiText(bytes: Uint8Array, start: number, end: number): string | undefined {
+  let text: string;
+  try {
+    text = strictDecoder.decode(bytes.subarray(start, end));
+  } catch {
+    return undefined;
+  }
+  return text.length === end - start ? text : undefined;
+}
+
 /** Number of bytes TextEncoder produces for `s`, without encoding it. */
 export function utf8Length(s: string): number {
   let length = s.length;
@@ -82,6 +97,16 @@ export function utf8Length(s: string): number {
     }
   }
   return length;
+}
+
+/**
+ * Writes `s` at the start of `target` when it is all ASCII and returns true; returns false
+ * (with `target` partly written) otherwise. `target` must hold more than `s.length` bytes, so
+ * that a non-ASCII character shows as more bytes written than characters read.
+ */
+export function asciiEncodeInto(s: string, target: Uint8Array): boolean {
+  const result = encoder.encodeInto(s, target);
+  return result.written === s.length && result.read === s.length;
 }
 
 /** Writes `s` as UTF-8 at the start of `target`, which must be exactly big enough. */

@@ -59,8 +59,14 @@ export class QueueDestination implements Destination {
   private scheduleTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly order: (a: StoredMessage, b: StoredMessage) => number;
-  /** Highest seq paged in so far: stored messages above it are only in the stores. */
+  /** Highest seq paged in so far from the persistent store: its messages above it are only in the store. */
   private pagedUpTo = 0;
+  /**
+   * The same for the transient store. One cursor per store, because the stores resolve writes at
+   * different times (memory at once, the journal after its fsync): a non-persistent message taken
+   * into the page must not force every earlier persistent one still being written in after it.
+   */
+  private pagedUpToTransient = 0;
   /** Some stored messages are not in the page. */
   private paging = false;
   private loading = false;
@@ -131,10 +137,12 @@ export class QueueDestination implements Destination {
     this.enqueued++;
     // A message at or below pagedUpTo would never be loaded again, so it must go into the page
     // even when the page is full (only possible when stores resolve writes out of order).
-    if (message.seq <= this.pagedUpTo || (!this.paging && this.page.length < this.policy.maxPageSize && this.mayHold(message))) {
+    const transient = this.storeFor(message) !== this.services.stores.persistent;
+    const cursor = transient ? this.pagedUpToTransient : this.pagedUpTo;
+    if (message.seq <= cursor || (!this.paging && this.page.length < this.policy.maxPageSize && this.mayHold(message))) {
       this.hold(message);
       this.insert(message);
-      if (message.seq > this.pagedUpTo) this.pagedUpTo = message.seq;
+      if (message.seq > cursor) this.advanceCursor(transient, message.seq);
       this.dispatch();
     } else {
       this.paging = true;
@@ -338,15 +346,15 @@ export class QueueDestination implements Destination {
       const room = memory.room(this.container);
       // At the memory limit nothing more is paged in until the page drains; then one message at a
       // time, so that consumers never starve. Below it, the sizes seen so far bound the page in bytes.
-      if (room <= 0 && this.page.length > 0) return;
-      want = Math.min(want, this.sizeHint === 0 ? 1 : Math.max(1, Math.floor(room / this.sizeHint)));
+      // The queue's own consumers free memory as they acknowledge, and dispatch then comes back here.
+      if (room <= 0 && (this.page.length > 0 || this.inflightCount > 0)) return;
+      want = Math.min(want, this.sizeHint === 0 || room <= 0 ? 1 : Math.max(1, Math.floor(room / this.sizeHint)));
     }
-    const after = this.pagedUpTo;
     this.loading = true;
     this.arrivedWhileLoading = false;
     const { persistent, transient } = this.services.stores;
-    const persistentLoad = this.durableStorage ? persistent.load(this.container, after, want) : EMPTY_LOAD;
-    Promise.all([persistentLoad, transient.load(this.container, after, want)]).then(
+    const persistentLoad = this.durableStorage ? persistent.load(this.container, this.pagedUpTo, want) : EMPTY_LOAD;
+    Promise.all([persistentLoad, transient.load(this.container, this.pagedUpToTransient, want)]).then(
       ([a, b]) => this.paged(a, b, want),
       (error: unknown) => {
         this.loading = false;
@@ -362,11 +370,12 @@ export class QueueDestination implements Destination {
     let j = 0;
     let taken = 0;
     while (taken < want && (i < a.length || j < b.length)) {
-      const m = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!;
-      if (m.seq <= this.pagedUpTo) continue;
+      const fromTransient = !(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq));
+      const m = fromTransient ? b[j++]! : a[i++]!;
+      if (m.seq <= (fromTransient ? this.pagedUpToTransient : this.pagedUpTo)) continue;
       this.hold(m);
       this.insert(m);
-      this.pagedUpTo = m.seq;
+      this.advanceCursor(fromTransient, m.seq);
       taken++;
     }
     const exhausted = a.length < want && b.length < want && i === a.length && j === b.length;
@@ -391,7 +400,22 @@ export class QueueDestination implements Destination {
    * (undefined when none are).
    */
   browseStart(): { inMemory: StoredMessage[]; storedAfter: number | undefined } {
-    return { inMemory: this.page.slice(), storedAfter: this.paging ? this.pagedUpTo : undefined };
+    if (!this.paging) return { inMemory: this.page.slice(), storedAfter: undefined };
+    const { persistent, transient } = this.services.stores;
+    // A store holding none of this queue's messages does not hold the start back.
+    const storedAfter =
+      !this.durableStorage || persistent.count(this.container) === 0
+        ? this.pagedUpToTransient
+        : transient.count(this.container) === 0
+          ? this.pagedUpTo
+          : Math.min(this.pagedUpTo, this.pagedUpToTransient);
+    // Page messages above it are loaded from the stores with the rest, in seq order.
+    return { inMemory: this.page.filter((m) => m.seq <= storedAfter), storedAfter };
+  }
+
+  private advanceCursor(transient: boolean, seq: number): void {
+    if (transient) this.pagedUpToTransient = seq;
+    else this.pagedUpTo = seq;
   }
 
   /** Up to `max` stored messages with `seq > afterSeq`, in seq order, from both stores (browsing). */
@@ -561,7 +585,9 @@ export class QueueDestination implements Destination {
   /** Whether `message`, just stored, may be kept in the page rather than left to be paged in later. */
   private mayHold(message: StoredMessage): boolean {
     const memory = this.cursorMemory;
-    if (!memory || this.page.length === 0 || this.countedByStore(message)) return true;
+    if (!memory || this.countedByStore(message)) return true;
+    // A queue holding nothing takes one message whatever the room, so that it always makes progress.
+    if (this.page.length === 0 && this.inflightCount === 0) return true;
     return memory.room(this.container) >= messageBytes(message.body);
   }
 

@@ -24,8 +24,8 @@ export interface SystemUsageStats {
   /** The persistent store on disk. */
   store: UsageFigure;
   /**
-   * The temporary store for non-persistent messages spooled to disk. Always 0 bytes: this broker
-   * keeps non-persistent messages in memory and applies flow control to them instead.
+   * The temporary store for non-persistent messages spooled to disk once memory is full
+   * (`<dataDirectory>/tmp_storage`); always 0 on a broker without a journal, which has none.
    */
   temp: UsageFigure;
 }

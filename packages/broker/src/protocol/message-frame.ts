@@ -1,8 +1,13 @@
 /**
- * MESSAGE frames assembled from pre-encoded parts. A message's own header lines are encoded
- * once and reused for every delivery of it (a topic message goes to many subscribers, a
- * redelivered one goes out again); a subscription's `subscription` line is encoded once per
- * subscription. Each delivery then only writes its ack id and delivery count.
+ * MESSAGE frames written without building header objects or strings per delivery.
+ *
+ * A subscription's `MESSAGE` and `subscription` lines are encoded once per subscription. A
+ * message's own header lines (`message-id`, `destination`, the producer's headers,
+ * `content-length`) are written straight into the frame on its first delivery, which for most
+ * queue messages is the only one; from the second delivery on (topic subscribers, redeliveries)
+ * they are copied from bytes cached on the message. Each delivery then only adds its ack id and
+ * delivery count. ASCII text is escaped here; anything else goes through the codec, which also
+ * rejects what a version cannot carry.
  * @packageDocumentation
  */
 import { encodeHeaderLines, utf8Encode, type StompVersion } from '@tsmq/codec';
@@ -59,8 +64,17 @@ function escapeModeOf(version: StompVersion): number {
 /** The blank line, after `content-length` for a non-empty body. */
 function tailOf(message: StoredMessage): string {
   const length = message.body.byteLength;
-  return length > 0 ? `content-length:${length}\n\n` : '\n';
+  if (length === 0) return '\n';
+  // Bodies of one size tend to come in runs: reuse the text rather than build it per message.
+  if (length !== lastTailLength) {
+    lastTailLength = length;
+    lastTail = `content-length:${length}\n\n`;
+  }
+  return lastTail;
 }
+
+let lastTailLength = 0;
+let lastTail = '\n';
 
 /**
  * The message's header lines for `version`, cached on the message from its second delivery on.

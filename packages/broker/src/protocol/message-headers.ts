@@ -26,14 +26,6 @@ const CONTROL_HEADERS: ReadonlySet<string> = new Set([
   'JMSXDeliveryCount',
 ]);
 
-/**
- * Prototype of stored header objects: it has no properties and no prototype, so a header named
- * `__proto__` or `constructor` is just a header, as with `Object.create(null)`; but objects made
- * from a non-null prototype keep the engine's fast property layout, which makes the copies and
- * enumerations every message goes through several times cheaper than on dictionary objects.
- */
-const NO_PROPERTIES: object = Object.freeze(Object.create(null) as object);
-
 const DEFAULT_PRIORITY = 4;
 
 function invalidHeader(name: string, value: string, rule: string): StompProtocolError {
@@ -71,7 +63,10 @@ function parseCount(name: string, value: string | undefined): number | undefined
  */
 export function messageFromSend(frame: StompFrame, destination: string, now: number, scheduling: boolean): StoredMessage {
   const source = frame.headers;
-  const headers: StompHeaders = Object.create(NO_PROPERTIES) as StompHeaders;
+  // A null prototype so that `__proto__` or `constructor` is just a header; set on a literal
+  // because engines keep `Object.create(null)` objects in slow dictionary mode, and every message's
+  // headers are copied and enumerated several times.
+  const headers = Object.setPrototypeOf({}, null) as StompHeaders;
   for (const key in source) if (!CONTROL_HEADERS.has(key)) headers[key] = source[key]!;
   // ActiveMQ stamps the arrival time when the producer did not set JMSTimestamp.
   if (headers.timestamp === undefined) headers.timestamp = String(now);

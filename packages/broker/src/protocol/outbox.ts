@@ -11,10 +11,13 @@
  * @packageDocumentation
  */
 
-/** Size of a shared block. */
-const BLOCK_SIZE = 256 * 1024;
+/**
+ * Size of a shared block. Small enough that a block kept alive by one stalled connection's few
+ * unsent bytes is no great loss, large enough to hold a burst of small frames.
+ */
+const BLOCK_SIZE = 64 * 1024;
 /** Frames larger than this get a buffer of their own rather than a big slice of a block. */
-const LARGEST_IN_BLOCK = 32 * 1024;
+const LARGEST_IN_BLOCK = 16 * 1024;
 /** Chunks up to this size are copied into the block by {@link Outbox.append}; larger ones are written as they are. */
 const COPY_LIMIT = 4 * 1024;
 
@@ -104,7 +107,7 @@ export class Outbox {
     this.chunks = [];
     this.bytes = 0;
     this.target = NOTHING;
-    return chunks;
+    return chunks.length > 1 ? mergeSmall(chunks) : chunks;
   }
 
   /** Drops everything collected (the connection is gone). */
@@ -120,4 +123,34 @@ export class Outbox {
     if (this.regionEnd > this.regionStart) this.chunks.push(this.regionBlock.subarray(this.regionStart, this.regionEnd));
     this.regionBlock = undefined;
   }
+}
+
+/**
+ * Copies each run of small chunks into one buffer. Frames of a connection that shares its turn
+ * with others (a queue's consumers served round robin, a topic's subscribers) lie apart in the
+ * blocks; a copy of a few KiB is cheaper than a stream write per frame. Large chunks (message
+ * bodies, big frames) stay as they are.
+ */
+function mergeSmall(chunks: Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let i = 0;
+  while (i < chunks.length) {
+    let j = i;
+    let size = 0;
+    while (j < chunks.length && chunks[j]!.length <= LARGEST_IN_BLOCK) size += chunks[j++]!.length;
+    if (j - i >= 2) {
+      const merged = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (let k = i; k < j; k++) {
+        merged.set(chunks[k]!, at);
+        at += chunks[k]!.length;
+      }
+      out.push(merged);
+    } else if (j > i) {
+      out.push(chunks[i]!);
+    }
+    if (j < chunks.length) out.push(chunks[j++]!);
+    i = j;
+  }
+  return out;
 }

@@ -44,10 +44,12 @@ export const DEFAULT_PREFETCH = 1000;
 
 /** Store writes a connection may have pending before the broker stops reading from it. */
 const MAX_PENDING_WRITES = 512;
+/** Bytes of message bodies a connection may have waiting for store writes before the broker stops reading from it. */
+const MAX_PENDING_WRITE_BYTES = 4 * 1024 * 1024;
 /** Bytes of output collected in one turn above which dispatch to the connection waits for a flush. */
 const OUTBOX_LIMIT = 1024 * 1024;
 /** Bodies larger than this are written after their head instead of being copied into one frame buffer. */
-const COPY_BODY_LIMIT = 16 * 1024;
+const COPY_BODY_LIMIT = 64 * 1024;
 
 const PAUSED_FOR_OUTPUT = 1;
 const PAUSED_FOR_STORE = 2;
@@ -125,6 +127,8 @@ export class StompConnection implements MessageSink {
   private pausedFor = 0;
 
   private pendingWrites = 0;
+  /** Bytes of message bodies in the pending store writes. */
+  private pendingWriteBytes = 0;
   private idleWaiters: Array<() => void> = [];
 
   private lastReadAt = Date.now();
@@ -299,7 +303,9 @@ export class StompConnection implements MessageSink {
     const receipt = h.receipt;
     const memory = this.usageLimiting(message, destinations);
     if (memory?.full && this.ctx.config.systemUsage.sendFailIfNoSpace) {
-      throw new StompProtocolError('MEMORY_FULL', memory.describeFull(), `${memory.describeFull()} and sendFailIfNoSpace is set.`);
+      const error = new StompProtocolError('MEMORY_FULL', memory.describeFull(), `${memory.describeFull()} and sendFailIfNoSpace is set.`);
+      if (this.pendingWrites === 0) throw error;
+      return this.failAfterPendingWrites(error, receipt);
     }
     if (tx) {
       tx.sends.push({ destinations, message });
@@ -313,17 +319,30 @@ export class StompConnection implements MessageSink {
       if (receipt !== undefined) this.writeReceipt(receipt);
       return;
     }
-    this.beginWrite();
+    const bodyBytes = message.body.byteLength;
+    this.beginWrite(bodyBytes);
     stored.then(
       () => {
-        this.endWrite();
+        this.endWrite(bodyBytes);
         if (receipt !== undefined) this.writeReceipt(receipt);
       },
       (error: unknown) => {
-        this.endWrite();
+        this.endWrite(bodyBytes);
         this.failOnStoreError(error, receipt);
       },
     );
+  }
+
+  /**
+   * Fails the connection once the store writes of its earlier SENDs are done, so that their
+   * RECEIPTs go out before the ERROR and the producer knows exactly which messages were accepted.
+   */
+  private failAfterPendingWrites(error: StompProtocolError, receipt?: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.pauseReading(PAUSED_FOR_MEMORY);
+    // A microtask later: the last write's RECEIPT is written just after its endWrite() runs the idle callbacks.
+    this.whenIdle(() => queueMicrotask(() => this.fail(error, receipt)));
   }
 
   /**
@@ -333,6 +352,9 @@ export class StompConnection implements MessageSink {
    * once memory is full, so their producers are held back only when that is full too.
    */
   private usageLimiting(message: StoredMessage, destinations: readonly Destination[]): MemoryUsage | undefined {
+    // The broker's own replies are tiny, and holding back the connection asking is what would keep
+    // a monitor from seeing that the broker is full.
+    if (this.answeringStatistics) return undefined;
     const memory = usageForSend(this.ctx.registry.memory, destinations);
     if (destinations.some((d) => d instanceof TopicDestination)) return memory;
     if (message.persistent) return this.ctx.persistentInMemory ? memory : undefined;
@@ -356,7 +378,7 @@ export class StompConnection implements MessageSink {
     if (timeoutMs !== undefined && timeoutMs > 0) {
       timer = setTimeout(() => {
         if (memory.full && (this.pausedFor & PAUSED_FOR_MEMORY) !== 0) {
-          this.fail(new StompProtocolError('MEMORY_FULL', memory.describeFull(), `No room appeared within sendFailIfNoSpaceAfterTimeout (${timeoutMs} ms).`));
+          this.failAfterPendingWrites(new StompProtocolError('MEMORY_FULL', memory.describeFull(), `No room appeared within sendFailIfNoSpaceAfterTimeout (${timeoutMs} ms).`));
         }
       }, timeoutMs);
     }
@@ -388,6 +410,9 @@ export class StompConnection implements MessageSink {
    * (a SEND without `reply-to` is only acknowledged). The replies go through the ordinary SEND
    * path, so the reply-to destination's authorization and flow control apply.
    */
+  /** Set while statistics replies are routed: they are exempt from flow control. */
+  private answeringStatistics = false;
+
   private answerStatistics(frame: StompFrame, replies: StompHeaders[]): void {
     const replyTo = frame.headers['reply-to'];
     const receipt = frame.headers.receipt;
@@ -398,7 +423,12 @@ export class StompConnection implements MessageSink {
         if (correlation !== undefined) headers['correlation-id'] = correlation;
         // The receipt rides on the last reply so that it confirms every reply was routed.
         if (i === replies.length - 1 && receipt !== undefined) headers.receipt = receipt;
-        this.onSend({ command: 'SEND', headers, body: new Uint8Array(0) });
+        this.answeringStatistics = true;
+        try {
+          this.onSend({ command: 'SEND', headers, body: new Uint8Array(0) });
+        } finally {
+          this.answeringStatistics = false;
+        }
       });
       if (replies.length > 0) return;
     }
@@ -767,13 +797,20 @@ export class StompConnection implements MessageSink {
 
   // ---- flow control of the producer side -----------------------------------------------------
 
-  private beginWrite(): void {
+  /** @param bodyBytes - bytes of the message bodies the write holds until it completes. */
+  private beginWrite(bodyBytes = 0): void {
     if (++this.pendingWrites === MAX_PENDING_WRITES) this.pauseReading(PAUSED_FOR_STORE);
+    this.pendingWriteBytes += bodyBytes;
+    // Large messages waiting for the disk would otherwise hold up to MAX_PENDING_WRITES bodies each.
+    if (bodyBytes > 0 && this.pendingWriteBytes >= MAX_PENDING_WRITE_BYTES) this.pauseReading(PAUSED_FOR_STORE);
   }
 
-  private endWrite(): void {
+  private endWrite(bodyBytes = 0): void {
     this.pendingWrites--;
-    if (this.pendingWrites === MAX_PENDING_WRITES / 2) this.resumeReading(PAUSED_FOR_STORE);
+    this.pendingWriteBytes -= bodyBytes;
+    if ((this.pausedFor & PAUSED_FOR_STORE) !== 0 && this.pendingWrites <= MAX_PENDING_WRITES / 2 && this.pendingWriteBytes <= MAX_PENDING_WRITE_BYTES / 2) {
+      this.resumeReading(PAUSED_FOR_STORE);
+    }
     if (this.pendingWrites === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
