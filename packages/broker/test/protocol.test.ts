@@ -116,6 +116,22 @@ describe('receipts', () => {
   });
 });
 
+describe('DISCONNECT', () => {
+  it('STOMP 1.2 §DISCONNECT: the receipt comes after the receipts of every earlier SEND, even those still being stored', async () => {
+    // A journal broker, so that each SEND waits for an fsync before its receipt.
+    const journal = await startBroker({ persistent: true });
+    const c = await journal.client();
+    // Sent back to back, without waiting: the DISCONNECT arrives while the SENDs' store writes are pending.
+    for (let i = 0; i < 5; i++) c.send('SEND', { destination: '/queue/disconnect.receipts', persistent: 'true', receipt: `s-${i}` }, `m${i}`);
+    c.send('DISCONNECT', { receipt: 'r-disc' });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await c.next('RECEIPT')).headers['receipt-id']!);
+    expect(ids).toEqual(['s-0', 's-1', 's-2', 's-3', 's-4', 'r-disc']);
+    await c.waitClosed();
+    await journal.stop();
+  });
+});
+
 describe('ERROR frames', () => {
   const cases: Array<[string, (c: RawStompClient) => void, string]> = [
     ['STOMP 1.2 §SEND: SEND without destination', (c) => c.send('SEND', { receipt: 'bad-1' }, 'x'), 'MISSING_HEADER'],

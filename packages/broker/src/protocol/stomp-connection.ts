@@ -341,8 +341,7 @@ export class StompConnection implements MessageSink {
     if (this.state === 'closed') return;
     this.state = 'closing';
     this.pauseReading(PAUSED_FOR_MEMORY);
-    // A microtask later: the last write's RECEIPT is written just after its endWrite() runs the idle callbacks.
-    this.whenIdle(() => queueMicrotask(() => this.fail(error, receipt)));
+    this.whenIdle(() => this.fail(error, receipt));
   }
 
   /**
@@ -811,11 +810,16 @@ export class StompConnection implements MessageSink {
     if ((this.pausedFor & PAUSED_FOR_STORE) !== 0 && this.pendingWrites <= MAX_PENDING_WRITES / 2 && this.pendingWriteBytes <= MAX_PENDING_WRITE_BYTES / 2) {
       this.resumeReading(PAUSED_FOR_STORE);
     }
-    if (this.pendingWrites === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    // A microtask later, so that the caller first writes the RECEIPT this write completes: a
+    // DISCONNECT receipt (or a flow-control ERROR) waiting for idleness must come after it.
+    if (this.pendingWrites === 0 && this.idleWaiters.length > 0) queueMicrotask(() => this.runIdleWaiters());
+  }
+
+  private runIdleWaiters(): void {
+    if (this.pendingWrites !== 0) return; // a new write began; its endWrite() runs them
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private whenIdle(fn: () => void): void {
