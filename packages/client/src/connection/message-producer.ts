@@ -3,6 +3,7 @@ import { Destination } from '../destination.js';
 import { IllegalStateException, InvalidDestinationException, JMSException, MessageFormatException } from '../errors.js';
 import type { Message } from '../message/message.js';
 import { encodeMessage } from '../wire/message-codec.js';
+import { refusesSendMessageId } from './broker-quirks.js';
 import type { Session } from './session.js';
 
 /** JMS 2.0 `CompletionListener` for asynchronous sends. */
@@ -178,13 +179,15 @@ export class MessageProducer {
     message.setJMSExpiration(options.timeToLive > 0 ? now + options.timeToLive : 0);
     message.setJMSDeliveryTime(now + this.deliveryDelay);
     message.setJMSMessageID(this.disableMessageID ? null : connection.nextMessageId());
-    const { headers, body } = encodeMessage(message);
+    const { headers, body, contentLength } = encodeMessage(message);
+    // Brokers assign the id consumers see anyway; RabbitMQ even refuses the SEND ("'message-id' is not allowed").
+    if (refusesSendMessageId(connection.client().serverName)) delete headers['message-id'];
     // The codec derives the delay from JMSDeliveryTime - JMSTimestamp, which fails with timestamps disabled.
     if (this.deliveryDelay > 0) headers['AMQ_SCHEDULED_DELAY'] = String(this.deliveryDelay);
     const tx = this.session.transactionHeader();
     if (tx !== undefined) headers['transaction'] = tx;
     const receipt = tx === undefined && options.deliveryMode === DeliveryMode.PERSISTENT;
-    await connection.client().send('SEND', headers, body, receipt);
+    await connection.client().send('SEND', headers, body, receipt, contentLength);
   }
 
   private checkOpen(): void {

@@ -1,8 +1,9 @@
 import type { StompFrame, StompHeaders } from '@tsmq/codec';
 import type { Queue, TemporaryQueue } from '../destination.js';
-import { IllegalStateException, type JMSException } from '../errors.js';
+import { IllegalStateException, JMSException } from '../errors.js';
 import type { Message } from '../message/message.js';
-import { decodeMessage } from '../wire/message-codec.js';
+import { SUBSCRIBE_TRANSFORMATION, decodeMessage } from '../wire/message-codec.js';
+import { lacksQueueBrowsers } from './broker-quirks.js';
 import type { Session } from './session.js';
 
 /**
@@ -34,6 +35,11 @@ export class QueueBrowser {
     this.checkOpen();
     const connection = this.session.connection;
     await connection.ensureConnected();
+    const server = connection.client().serverName;
+    if (lacksQueueBrowsers(server)) {
+      // Such a broker would treat the browser as a consumer and take the messages off the queue.
+      throw new JMSException(`queue browsers are not supported by ${server}`, { code: 'NOT_SUPPORTED' });
+    }
     const id = connection.nextId('browse');
     const frames: StompFrame[] = [];
     let ended = false;
@@ -44,7 +50,12 @@ export class QueueBrowser {
       wake = undefined;
       w?.();
     };
-    const headers: StompHeaders = { destination: this.queue.stompName, browser: 'true', ack: 'auto' };
+    const headers: StompHeaders = {
+      destination: this.queue.stompName,
+      browser: 'true',
+      ack: 'auto',
+      transformation: SUBSCRIBE_TRANSFORMATION,
+    };
     if (this.selector !== null) headers['selector'] = this.selector;
     this.active.set(id, notify);
     await connection.registerBrowser(id, headers, {

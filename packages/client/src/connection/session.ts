@@ -15,7 +15,14 @@ import { Message } from '../message/message.js';
 import { ObjectMessage } from '../message/object-message.js';
 import { StreamMessage } from '../message/stream-message.js';
 import { TextMessage } from '../message/text-message.js';
-import { decodeMessage } from '../wire/message-codec.js';
+import { SUBSCRIBE_TRANSFORMATION, decodeMessage } from '../wire/message-codec.js';
+import {
+  cannotDeleteDurableSubscription,
+  durableSubscriptionHeaders,
+  ignoresSelectors,
+  keepsAbortedDeliveriesInFlight,
+  prefetchHeader,
+} from './broker-quirks.js';
 import type { Connection } from './connection.js';
 import { MessageConsumer, type ConsumerSpec, type PendingDelivery } from './message-consumer.js';
 import { MessageProducer } from './message-producer.js';
@@ -56,6 +63,8 @@ export class Session {
   private txBegun = false;
   /** The transaction died with a connection that failover replaced: commit must fail. */
   private txBroken = false;
+  /** Deliveries acknowledged inside the current transaction: a rollback may have to redeliver them itself. */
+  private txConsumed: Unacked[] = [];
   private arrival = 0;
 
   /** @internal */
@@ -180,12 +189,14 @@ export class Session {
     if (this.connection.hasDurableConsumer(name)) {
       throw new IllegalStateException(`durable subscription "${name}" has an active consumer; close it first`);
     }
-    await this.connection.client().send(
-      'UNSUBSCRIBE',
-      { id: `durable-${name}`, 'activemq.subscriptionName': name },
-      undefined,
-      true,
-    );
+    await this.connection.ensureConnected();
+    const client = this.connection.client();
+    if (cannotDeleteDurableSubscription(client.serverName)) {
+      throw new JMSException(`deleting a durable subscription is not supported by ${client.serverName}; delete its queue with the broker's tools`, {
+        code: 'NOT_SUPPORTED',
+      });
+    }
+    await client.send('UNSUBSCRIBE', { id: `durable-${name}`, 'activemq.subscriptionName': name }, undefined, true);
   }
 
   /** A browser over the messages waiting in `queue` (optionally filtered); browsing consumes nothing. */
@@ -246,9 +257,17 @@ export class Session {
     }
     const unacked = this.unacked;
     this.unacked = [];
+    this.redeliverLocally(unacked);
+  }
+
+  /**
+   * Hands deliveries that are still unacknowledged at the broker to their consumers again, ahead
+   * of anything not yet consumed, marked redelivered; their later ACK uses the original ack ids.
+   */
+  private redeliverLocally(entries: readonly Unacked[]): void {
     const byConsumer = new Map<MessageConsumer, PendingDelivery[]>();
     const epoch = this.connection.epoch();
-    for (const { consumer, delivery } of unacked) {
+    for (const { consumer, delivery } of entries) {
       if (consumer.isClosed() || delivery.epoch !== epoch) continue;
       const h = delivery.frame.headers;
       const count = Number(h['JMSXDeliveryCount'] ?? 1);
@@ -266,7 +285,8 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.getTransacted() && this.txBegun && this.connection.client().isOpen) {
-      await this.abortTransaction().catch(() => undefined);
+      // Closing: the consumers go too, and the broker takes their messages back.
+      await this.abortTransaction(false).catch(() => undefined);
     }
     await this.flushDupsOk();
     this.closed = true;
@@ -310,6 +330,7 @@ export class Session {
   /** @internal Failover replaced the connection: deliveries and the transaction of the old one are void. */
   connectionInterrupted(): void {
     this.unacked = [];
+    this.txConsumed = [];
     this.dupsOk = [];
     if (this.getTransacted() && this.txBegun) {
       // Work done from now on goes into a fresh STOMP transaction that commit() aborts, so nothing
@@ -367,6 +388,7 @@ export class Session {
         message.acknowledgeHook = () => this.acknowledgeOne(entry);
         break;
       case SessionMode.SESSION_TRANSACTED:
+        this.txConsumed.push(entry);
         this.settle([entry], 'ACK').catch(() => undefined);
         break;
     }
@@ -397,6 +419,7 @@ export class Session {
   async removeConsumer(consumer: MessageConsumer): Promise<void> {
     this.consumers.delete(consumer);
     this.unacked = this.unacked.filter((u) => u.consumer !== consumer);
+    this.txConsumed = this.txConsumed.filter((u) => u.consumer !== consumer);
     await this.connection.unregisterConsumer(consumer, false);
   }
 
@@ -487,17 +510,26 @@ export class Session {
     return Promise.all(sends);
   }
 
-  private async abortTransaction(): Promise<void> {
+  private async abortTransaction(redeliver = true): Promise<void> {
     const id = this.txId;
     const begun = this.txBegun;
+    const consumed = this.txConsumed;
     this.nextTransaction();
     if (begun) await this.connection.client().send('ABORT', { transaction: id }, undefined, true);
+    // ActiveMQ Classic and RabbitMQ answer ABORT by putting the transaction's acknowledged messages
+    // back in flight to this consumer without sending them again (ActiveMQ's Java client
+    // redelivers them itself); the tsmq broker redelivers them, so doing it here too would deliver
+    // them twice.
+    if (redeliver && consumed.length > 0 && keepsAbortedDeliveriesInFlight(this.connection.client().serverName)) {
+      this.redeliverLocally(consumed);
+    }
   }
 
   private nextTransaction(): void {
     this.txId = `${this.sessionId}-tx-${++this.txSeq}`;
     this.txBegun = false;
     this.txBroken = false;
+    this.txConsumed = [];
   }
 
   private async subscribe(spec: ConsumerSpec): Promise<MessageConsumer> {
@@ -508,6 +540,11 @@ export class Session {
       throw new IllegalStateException(`durable subscription "${spec.subscriptionName}" already has an active consumer`);
     }
     await this.connection.ensureConnected();
+    const server = this.connection.client().serverName;
+    if (spec.selector !== null && ignoresSelectors(server)) {
+      // The broker would ignore the selector header and deliver every message: refuse instead.
+      throw new JMSException(`message selectors are not supported by ${server}`, { code: 'NOT_SUPPORTED' });
+    }
     const id = spec.subscriptionName !== null ? `durable-${spec.subscriptionName}` : this.connection.nextId('sub');
     const consumer = new MessageConsumer(this, id, spec);
     this.consumers.add(consumer);
@@ -515,10 +552,16 @@ export class Session {
       destination: spec.destination.stompName,
       ack: 'client-individual',
       'activemq.prefetchSize': String(this.connection.prefetch),
+      transformation: SUBSCRIBE_TRANSFORMATION,
     };
+    const ownPrefetch = prefetchHeader(server);
+    if (ownPrefetch !== undefined) headers[ownPrefetch] = headers['activemq.prefetchSize']!;
     if (spec.selector !== null) headers['selector'] = spec.selector;
     if (spec.noLocal) headers['activemq.noLocal'] = 'true';
-    if (spec.subscriptionName !== null) headers['activemq.subscriptionName'] = spec.subscriptionName;
+    if (spec.subscriptionName !== null) {
+      headers['activemq.subscriptionName'] = spec.subscriptionName;
+      Object.assign(headers, durableSubscriptionHeaders(server));
+    }
     try {
       await this.connection.registerConsumer(consumer, headers);
     } catch (e) {

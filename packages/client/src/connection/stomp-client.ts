@@ -171,9 +171,16 @@ export class StompClient {
    * the returned promise applies the backpressure (it waits while the output is full). With
    * `receipt`, it resolves with the RECEIPT (or rejects with the broker's ERROR as a JMS exception).
    * While failover reconnects, frames are queued (ACK/NACK are dropped: their deliveries will be
-   * redelivered).
+   * redelivered). `contentLength: false` leaves out the content-length header, which ActiveMQ
+   * requires before it applies a `transformation`; the body must then hold no NUL byte.
    */
-  send(command: string, headers: StompHeaders, body?: Uint8Array, receipt = false): Promise<StompFrame | undefined> {
+  send(
+    command: string,
+    headers: StompHeaders,
+    body?: Uint8Array,
+    receipt = false,
+    contentLength = true,
+  ): Promise<StompFrame | undefined> {
     try {
       this.checkUsable();
       if (body !== undefined && body.length > this.options.maxFrameSize) {
@@ -195,8 +202,8 @@ export class StompClient {
     try {
       bytes =
         body !== undefined && body.length >= COALESCE_LIMIT
-          ? [encodeFrameHead(command, headers, body.length, { version: this.negotiated }), body, NUL_BYTE]
-          : [encodeFrame(command, headers, body, { version: this.negotiated })];
+          ? [encodeFrameHead(command, headers, body.length, { version: this.negotiated, contentLength }), body, NUL_BYTE]
+          : [encodeFrame(command, headers, body, { version: this.negotiated, contentLength })];
     } catch (e) {
       return Promise.reject(e);
     }
@@ -490,8 +497,11 @@ export class StompClient {
           this.receipts.delete(id!);
           waiter.reject(error);
         }
-        // STOMP 1.2 §ERROR: the broker closes the connection after an ERROR; that close reports it.
+        // STOMP 1.2 §ERROR: the connection ends after an ERROR, and that close reports it. Some
+        // brokers (RabbitMQ) keep the socket open, which would leave every pending receipt waiting
+        // forever: the client closes it itself.
         this.brokerError = error;
+        this.transport?.close();
         return;
       }
     }

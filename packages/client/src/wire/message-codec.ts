@@ -21,6 +21,8 @@ import { decodeMapJson, decodeStreamJson, encodeMapJson, encodeStreamJson } from
 export const AMQ_MSG_TYPE = 'amq-msg-type';
 /** ActiveMQ's header naming the body transformation (`jms-map-json`, `jms-object-json`). */
 export const TRANSFORMATION = 'transformation';
+/** ActiveMQ's header on a message whose `transformation` it could not apply (the body is left as sent). */
+export const TRANSFORMATION_ERROR = 'transformation-error';
 /** Our marker for bodies ActiveMQ has no STOMP form for (StreamMessage). */
 export const TSMQ_MSG_TYPE = 'tsmq-msg-type';
 /** ActiveMQ's scheduled-delivery header (milliseconds). */
@@ -59,10 +61,23 @@ const CONTROL_HEADERS: ReadonlySet<string> = new Set([
   AMQ_SCHEDULED_DELAY,
 ]);
 
+/**
+ * The `transformation` a consumer asks ActiveMQ for: Map (and Object) messages arrive as JSON with
+ * `transformation:jms-map-json`, text and bytes unchanged. Without it ActiveMQ delivers a Java
+ * client's MapMessage as an empty body.
+ */
+export const SUBSCRIBE_TRANSFORMATION = 'jms-json';
+
 /** A SEND frame's headers and body, destination and transaction still to be added by the caller. */
 export interface EncodedMessage {
   headers: StompHeaders;
   body: Uint8Array;
+  /**
+   * Whether the frame carries content-length. ActiveMQ applies a `transformation` only to a SEND
+   * without one (with one it stores the JSON as a BytesMessage), so Map bodies go without; they are
+   * JSON, which holds no NUL byte.
+   */
+  contentLength: boolean;
 }
 
 /** Encodes a message whose JMS header fields the producer already set. */
@@ -98,7 +113,8 @@ export function encodeMessage(message: Message): EncodedMessage {
   }
   if (types !== undefined) headers[PROPERTY_TYPES_HEADER] = encodePropertyTypes(types);
 
-  return { headers, body: encodeBody(message, headers) };
+  const body = encodeBody(message, headers);
+  return { headers, body, contentLength: headers[TRANSFORMATION] !== 'jms-map-json' };
 }
 
 /** Property text as the selector package's wire mapping reads it back (floats as `String(n)`). */
@@ -232,6 +248,17 @@ function createForFrame(h: StompHeaders, body: Uint8Array): Message {
     for (const [k, v] of decodeMapJson(utf8Decode(body))) m.setTypedEntry(k, v);
     return m;
   }
+  if (h[TRANSFORMATION_ERROR] !== undefined && isMapJson(body)) {
+    // ActiveMQ refused to build a Java map (its XStream forbids byte[] entries) and stored the
+    // JSON as a TextMessage; the map is still all there for a tsmq consumer.
+    try {
+      const m = new MapMessage();
+      for (const [k, v] of decodeMapJson(utf8Decode(body))) m.setTypedEntry(k, v);
+      return m;
+    } catch {
+      // Not our map after all: fall through to the text it is.
+    }
+  }
   if (transformation === 'jms-object-json') {
     const m = new ObjectMessage();
     m.setJson(body.length === 0 ? null : utf8Decode(body));
@@ -257,6 +284,14 @@ function createForFrame(h: StompHeaders, body: Uint8Array): Message {
     return m;
   }
   return new TextMessage(utf8Decode(body));
+}
+
+const MAP_JSON_START = utf8Encode('{"map"');
+
+function isMapJson(body: Uint8Array): boolean {
+  if (body.length < MAP_JSON_START.length) return false;
+  for (let i = 0; i < MAP_JSON_START.length; i++) if (body[i] !== MAP_JSON_START[i]) return false;
+  return true;
 }
 
 function isTextContentType(contentType: string | undefined): boolean {

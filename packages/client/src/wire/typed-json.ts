@@ -101,7 +101,7 @@ export function decodeMapJson(text: string): Map<string, TypedValue | null> {
   const out = new Map<string, TypedValue | null>();
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(quoteBareNumbers(text));
   } catch (e) {
     throw new MessageFormatException('a jms-map-json body is not JSON', { cause: e });
   }
@@ -130,6 +130,47 @@ export function decodeMapJson(text: string): Map<string, TypedValue | null> {
     out.set(key, fromJson(type, record[valueName]));
   }
   return out;
+}
+
+/**
+ * Turns every bare JSON number into a string holding its exact text. ActiveMQ's Jettison writes a
+ * `long` as a bare number (`"long":9007199254740993`), which `JSON.parse` would round to a double,
+ * and writes a numeric-looking String value as a number too; {@link fromJson} reads the text
+ * back as the entry's declared type instead.
+ */
+function quoteBareNumbers(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string, escapes included, so digits inside it stay untouched.
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i += 2;
+        else {
+          i++;
+          if (d === 0x22) break;
+        }
+      }
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      out += text.slice(copied, start) + '"' + text.slice(start, i) + '"';
+      copied = i;
+    } else {
+      i++;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isNumberChar(c: number): boolean {
+  // digits, '.', 'e', 'E', '+', '-'
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
 /** Encodes StreamMessage fields as `[["int",5],["string","x"],["null"]]`. */
