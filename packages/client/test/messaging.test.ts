@@ -168,7 +168,9 @@ describe.each(['tcp', 'ws'] as const)('through the broker over %s', (transport) 
       await session.createProducer(queue).send(m, DeliveryMode.NON_PERSISTENT, 6, 60_000);
       expect(m.getJMSMessageID()).toMatch(/^ID:/);
       const r = (await consumer.receive(5000))!;
-      expect(r.getJMSMessageID()).toMatch(/^ID:/);
+      // JMS 2.0 §3.4.3: send() sets JMSMessageID, and the consumer sees that same id (request/reply
+      // services correlate on it).
+      expect(r.getJMSMessageID()).toBe(m.getJMSMessageID());
       expect(r.getJMSDestination()?.equals(queue)).toBe(true);
       expect(r.getJMSCorrelationID()).toBe('c-1');
       expect(r.getJMSReplyTo()?.equals(replyTo)).toBe(true);

@@ -56,7 +56,7 @@ function parseCount(name: string, value: string | undefined): number | undefined
 }
 
 /**
- * The message a SEND frame carries. `seq` and `messageId` are assigned by the caller (at
+ * The message a SEND frame carries. `seq`, and `messageId` unless the producer set one, are assigned by the caller (at
  * arrival, or at COMMIT for transacted sends). The body is the frame's, not a copy.
  * @throws StompProtocolError INVALID_HEADER for a priority outside 0-9, a malformed `expires`, or
  * a negative or non-numeric `AMQ_SCHEDULED_*` header.
@@ -72,7 +72,7 @@ export function messageFromSend(frame: StompFrame, destination: string, now: num
   if (headers.timestamp === undefined) headers.timestamp = String(now);
   return {
     seq: 0,
-    messageId: '',
+    messageId: producerMessageId(source['message-id']),
     destination,
     headers,
     body: frame.body,
@@ -82,6 +82,15 @@ export function messageFromSend(frame: StompFrame, destination: string, now: num
     deliverAt: scheduling ? scheduledTime(source, now) : 0,
     redeliveryCount: 0,
   };
+}
+
+/**
+ * JMS 2.0 §3.4.3: JMSMessageID is set on the message by `send`, so the id a JMS producer
+ * assigned must be the one its consumers see. A SEND's `message-id` is kept when it has the JMS
+ * `ID:` prefix (and a sane length); anything else is left for the broker to assign.
+ */
+function producerMessageId(value: string | undefined): string {
+  return value !== undefined && value.length <= 256 && value.startsWith('ID:') ? value : '';
 }
 
 /**

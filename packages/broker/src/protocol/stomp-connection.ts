@@ -434,9 +434,10 @@ export class StompConnection implements MessageSink {
     if (receipt !== undefined) this.writeReceipt(receipt);
   }
 
+  /** Gives the message its arrival order and, unless its producer assigned one, its `message-id`. */
   private stamp(message: StoredMessage): void {
     message.seq = this.ctx.nextSeq();
-    message.messageId = this.ctx.messageId(message.seq);
+    if (message.messageId === '') message.messageId = this.ctx.messageId(message.seq);
   }
 
   // ---- SUBSCRIBE / UNSUBSCRIBE ---------------------------------------------------------------
