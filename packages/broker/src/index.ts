@@ -4,6 +4,7 @@
  */
 export { Broker, type BoundAddress, type BrokerOptions, type BrokerStats } from './broker.js';
 export type { DestinationStats } from './core/destination.js';
+export type { DestinationKind, DestinationName } from './core/destination-name.js';
 export { STATISTICS_PREFIX, type StoreCounters, type SystemUsageStats, type UsageFigure } from './metrics/statistics.js';
 export { allowEverything, createAuthorizer, destinationUrl, EVERYONE_GROUP, type Authorizer, type DestinationOperation } from './security/authorization.js';
 export { BrokerStartError, StompProtocolError, type BrokerErrorCode, type ProtocolErrorCode } from './errors.js';
@@ -17,12 +18,13 @@ export {
 } from './protocol/authenticator.js';
 export { DEFAULT_PREFETCH, SERVER_NAME } from './protocol/stomp-connection.js';
 export { createMessageStore } from './store/index.js';
-export { JournalMessageStore, DEFAULT_SEGMENT_SIZE, type JournalMessageStoreOptions, type JournalStats } from './store/journal/index.js';
+export { JournalMessageStore, DEFAULT_SEGMENT_SIZE, type JournalLogger, type JournalMessageStoreOptions, type JournalStats } from './store/journal/index.js';
 export { MemoryMessageStore, type MemoryAccounting, type MemoryMessageStoreOptions } from './store/memory-store.js';
 export {
   durableContainer,
   queueContainer,
   StoreError,
+  type CursorMemory,
   type DurableSubscriptionRecord,
   type MessageStore,
   type StoredMessage,
@@ -30,4 +32,4 @@ export {
   type StoreRecovery,
   type StoreUsage,
 } from './store/message-store.js';
-export type { BrokerConfig, BrokerConfigInput } from '@tsmq/config';
+export { defaultBrokerConfig, resolveBrokerConfig, type BrokerConfig, type BrokerConfigInput } from '@tsmq/config';
