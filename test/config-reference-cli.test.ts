@@ -3,17 +3,17 @@
  * Each file of ../shared/reference/activemq-xml is copied with its connector ports rewritten to 0,
  * the CLI runs it as a child process, and a STOMP client connects to the address it logs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrokerProcess, brokerCli, runBrokerCli } from '../packages/broker/test/helpers/broker-process.js';
 import { RawStompClient } from '../packages/broker/test/helpers/raw-client.js';
+import { within } from '../packages/broker/test/helpers/within.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repoRoot, 'packages', 'broker', 'dist', 'cli.js');
 const referenceDir = join(repoRoot, '..', 'shared', 'reference', 'activemq-xml');
 
 let workDir: string;
@@ -21,61 +21,14 @@ let workDir: string;
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'tsmq-config-cli-'));
   // The CLI runs from the build output, which the test run's global setup brings up to date.
-  expect(existsSync(cli)).toBe(true);
+  expect(existsSync(brokerCli)).toBe(true);
 });
 
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Resolves once stdout has a line `ready`; rejects if the process exits first or after `timeoutMs`. */
-function waitReady(r: Run, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (/^ready$/m.test(r.stdout())) {
-        cleanup();
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`exited ${code} before ready: ${r.stderr()}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`not ready within ${timeoutMs} ms; stdout: ${r.stdout()} stderr: ${r.stderr()}`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      r.child.stdout!.off('data', check);
-      r.child.off('exit', onExit);
-    };
-    r.child.stdout!.on('data', check);
-    r.child.once('exit', onExit);
-    check();
-  });
-}
-
-function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms))]);
-}
+const run = (args: string[]) => runBrokerCli(args, workDir);
 
 /** A copy of a reference file whose connectors listen on free ports. */
 async function withFreePorts(file: string): Promise<string> {
@@ -83,10 +36,6 @@ async function withFreePorts(file: string): Promise<string> {
   const copy = join(workDir, file);
   await writeFile(copy, xml.replace(/(uri="[a-z+]+:\/\/[^:"/]+):\d+/g, '$1:0'));
   return copy;
-}
-
-function listening(r: Run): string[] {
-  return [...r.stdout().matchAll(/^listening: (\S+)$/gm)].map((m) => m[1]!);
 }
 
 /** CONNECTs (with `headers`) to a stomp:// URL the CLI logged and checks the broker answers. */
@@ -103,13 +52,8 @@ async function connectTo(url: string, headers: Record<string, string> = {}): Pro
   }
 }
 
-async function stop(r: Run): Promise<void> {
-  r.child.kill('SIGTERM');
-  expect(await bounded(r.exited, 10_000, 'exit after SIGTERM')).toBe(0);
-}
-
 /** Each warning line is printed once, located as file:line:column. */
-function expectWarningsOnceWithLocation(r: Run, file: string): string[] {
+function expectWarningsOnceWithLocation(r: BrokerProcess, file: string): string[] {
   const lines = r.stderr().split('\n').filter((l) => l.startsWith(file));
   expect(lines.length).toBeGreaterThan(0);
   for (const l of lines) expect(l).toMatch(/:\d+:\d+: /);
@@ -122,8 +66,8 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
     const file = await withFreePorts('activemq-stomp.xml');
     const r = run(['--config', file, `-Dactivemq.data=${join(workDir, 'data-stomp')}`]);
     try {
-      await waitReady(r);
-      const urls = listening(r);
+      await r.ready();
+      const urls = r.listening();
       expect(urls).toHaveLength(2);
       for (const url of urls) {
         expect(url).toMatch(/^stomp:\/\/0\.0\.0\.0:\d+$/);
@@ -131,9 +75,9 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
       }
       const warnings = expectWarningsOnceWithLocation(r, file);
       expect(warnings.some((w) => w.includes('transport.closeAsync'))).toBe(true);
-      await stop(r);
+      expect(await r.stop()).toBe(0);
     } finally {
-      r.child.kill('SIGKILL');
+      r.kill();
     }
   });
 
@@ -141,16 +85,16 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
     const file = await withFreePorts('activemq-default.xml');
     const r = run(['--config', file, `-Dactivemq.data=${join(workDir, 'data-default')}`, '--stomp-port', '0', '--ws-port', '0']);
     try {
-      await waitReady(r);
+      await r.ready();
       const warnings = expectWarningsOnceWithLocation(r, file);
       expect(warnings.some((w) => /tcp transport not implemented, not started/.test(w))).toBe(true);
       expect(warnings.some((w) => /no STOMP or WebSocket connector configured/.test(w))).toBe(true);
-      const stomp = listening(r).find((u) => u.startsWith('stomp://'));
-      expect(listening(r).some((u) => u.startsWith('ws://'))).toBe(true);
+      const stomp = r.listening().find((u) => u.startsWith('stomp://'));
+      expect(r.listening().some((u) => u.startsWith('ws://'))).toBe(true);
       await connectTo(stomp!);
-      await stop(r);
+      expect(await r.stop()).toBe(0);
     } finally {
-      r.child.kill('SIGKILL');
+      r.kill();
     }
   });
 
@@ -168,8 +112,8 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
       '0',
     ]);
     try {
-      await waitReady(r);
-      const stomp = listening(r).find((u) => u.startsWith('stomp://'))!;
+      await r.ready();
+      const stomp = r.listening().find((u) => u.startsWith('stomp://'))!;
       const port = Number(new URL(stomp).port);
       // "system" is in the admins group, which may create and write any queue.
       await connectTo(stomp, { login: 'system', passcode: 's3cret' });
@@ -191,9 +135,9 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
       expect(denied.headers.code).toBe('ACCESS_DENIED');
       expect(denied.headers.message).toBe('User guest is not authorized to write to: queue://config.test');
       await guest.waitClosed();
-      await stop(r);
+      expect(await r.stop()).toBe(0);
     } finally {
-      r.child.kill('SIGKILL');
+      r.kill();
     }
   });
 
@@ -207,15 +151,15 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
     );
     const r = run(['--config', file, '-Dstomp.port=0']);
     try {
-      await waitReady(r);
-      const urls = listening(r);
+      await r.ready();
+      const urls = r.listening();
       expect(urls).toHaveLength(1);
       expect(urls[0]).toMatch(/^stomp:\/\/127\.0\.0\.1:\d+$/);
       expect(urls[0]).not.toBe('stomp://127.0.0.1:0');
       await connectTo(urls[0]!);
-      await stop(r);
+      expect(await r.stop()).toBe(0);
     } finally {
-      r.child.kill('SIGKILL');
+      r.kill();
     }
   });
 
@@ -223,7 +167,7 @@ describe('tsmq-broker --config with ActiveMQ reference files', () => {
     const file = join(workDir, 'bad.xml');
     await writeFile(file, '<beans><broker xmlns="http://activemq.apache.org/schema/core">\n<transportConnectors><transportConnector uri="stomp://0.0.0.0:61613?maximumConnections=lots"/></transportConnectors></broker></beans>');
     const r = run(['--config', file]);
-    expect(await bounded(r.exited, 10_000, 'exit')).toBe(1);
+    expect(await within(r.exited, 10_000, 'exit')).toBe(1);
     expect(r.stderr()).toContain(`${file}:2:`);
     expect(r.stdout()).not.toContain('ready');
   });

@@ -7,17 +7,16 @@
  * - any other message is delivered at most once per broker run, every delivery after its first
  *   carries `redelivered:true`, and a transaction's messages are delivered all or none.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StompFrame } from '@tsmq/codec';
+import { prng } from '../packages/codec/test/helpers.js';
+import { startBrokerCli } from '../packages/broker/test/helpers/broker-process.js';
+import { within } from '../packages/broker/test/helpers/within.js';
 import { StompWire } from './helpers/stomp-wire.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repoRoot, 'packages', 'broker', 'dist', 'cli.js');
 const QUEUE = '/queue/crash';
 const SEED = 0x5eed_2026;
 const KILLED_RUNS = 4;
@@ -33,57 +32,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Deterministic random numbers in [0, 1) (mulberry32), so a failing schedule can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Resolves with `p`, or rejects once `ms` have passed. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
-  ]);
-}
-
-interface BrokerProcess {
-  child: ChildProcess;
-  port: number;
-  exited: Promise<void>;
-  output: () => string;
-}
-
-async function startBroker(): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [cli, '--stomp-port', '0', '--ws-port', '0', '--data', dataDir], {
-    cwd: dataDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await within(
-    new Promise<number>((resolve, reject) => {
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        const m = /^listening: stomp:\/\/[^\s]+:(\d+)$/m.exec(out);
-        if (m && /^ready$/m.test(out)) resolve(Number(m[1]));
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      void exited.then(() => reject(new Error(`the broker exited during start-up:\n${out}`)));
-    }),
-    20_000,
-    'broker start-up',
-  );
-  return { child, port, exited, output: () => out };
-}
+const startBroker = () => startBrokerCli(['--stomp-port', '0', '--ws-port', '0', '--data', dataDir], dataDir, 20_000);
 
 /** Everything the clients saw, in the order they saw it. */
 class Ledger {
@@ -189,16 +138,16 @@ function consume(wire: StompWire, run: number, ledger: Ledger, random: () => num
 
 describe('crash safety of persistent messages (issue #5)', () => {
   it('kill -9 at random moments: nothing receipted is lost, nothing whose ACK was receipted comes back, redeliveries carry redelivered:true (JMS 2.0 §3.4.7)', async () => {
-    const random = seededRandom(SEED);
+    const random = prng(SEED);
     const ledger = new Ledger();
     const counter = { n: 0 };
 
     for (let run = 0; run < KILLED_RUNS; run++) {
       const broker = await startBroker();
       try {
-        const consumer = await StompWire.open(broker.port);
+        const consumer = await StompWire.open(broker.stompPort());
         consume(consumer, run, ledger, random, true);
-        const producers = await Promise.all([StompWire.open(broker.port), StompWire.open(broker.port)]);
+        const producers = await Promise.all([StompWire.open(broker.stompPort()), StompWire.open(broker.stompPort())]);
         const producing = producers.map((p, i) => produce(p, `r${run}p${i}`, ledger, random, counter));
         // The kill moment is counted in client-visible events, not in time, so the schedule is the seed's.
         const killAt = ledger.events + 150 + Math.floor(random() * 600);
@@ -214,11 +163,11 @@ describe('crash safety of persistent messages (issue #5)', () => {
           15_000,
           `run ${run}: ${killAt - ledger.events} more client events`,
         );
-        broker.child.kill('SIGKILL');
+        broker.kill();
         await within(broker.exited, 10_000, 'broker exit after SIGKILL');
         await within(Promise.all([consumer.closed, ...producers.map((p) => p.closed), ...producing]), 10_000, 'clients noticing the kill');
       } finally {
-        broker.child.kill('SIGKILL');
+        broker.kill();
       }
     }
 
@@ -227,13 +176,13 @@ describe('crash safety of persistent messages (issue #5)', () => {
     try {
       const marker = 'marker';
       const drained = new Promise<void>((resolve) => {
-        void StompWire.open(broker.port).then((consumer) =>
+        void StompWire.open(broker.stompPort()).then((consumer) =>
           consume(consumer, KILLED_RUNS, ledger, random, false, (id) => {
             if (id === marker) resolve();
           }),
         );
       });
-      const producer = await StompWire.open(broker.port);
+      const producer = await StompWire.open(broker.stompPort());
       const stored = new Promise<void>((resolve) => {
         producer.onFrame = (f) => {
           if (f.command === 'RECEIPT') resolve();
@@ -241,11 +190,10 @@ describe('crash safety of persistent messages (issue #5)', () => {
       });
       producer.send('SEND', { destination: QUEUE, persistent: 'true', receipt: 'marker' }, marker);
       await within(stored, 10_000, 'marker receipt');
-      await within(drained, 20_000, `marker delivery (broker output:\n${broker.output()})`);
-      broker.child.kill('SIGTERM');
-      await within(broker.exited, 10_000, 'broker exit after SIGTERM');
+      await within(drained, 20_000, `marker delivery (broker output:\n${broker.stdout()}${broker.stderr()})`);
+      await broker.stop();
     } finally {
-      broker.child.kill('SIGKILL');
+      broker.kill();
     }
 
     // The scenario must have exercised something.

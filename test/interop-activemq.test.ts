@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -17,6 +17,7 @@ import {
   type Message,
 } from '@tsmq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './helpers/run-command.js';
 
 /**
  * The same client against Apache ActiveMQ 5.17 (the broker our users come from): two tsmq clients
@@ -57,14 +58,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout: number }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { ...options, maxBuffer: 4 << 20 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`)) : resolve(stdout),
-    );
-  });
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -86,7 +79,7 @@ async function startActiveMq(): Promise<ActiveMq> {
   const stompPort = await freePort();
   const openwirePort = await freePort();
   try {
-    await run('bash', [START_SCRIPT, base], {
+    await runCommand('bash', [START_SCRIPT, base], {
       env: { ...process.env, ACTIVEMQ_STOMP_PORT: String(stompPort), ACTIVEMQ_OPENWIRE_PORT: String(openwirePort) },
       timeout: 60_000,
     });
@@ -346,7 +339,7 @@ describe.skipIf(!runIt)('interop: Apache ActiveMQ 5.17', () => {
     let classes: string;
     beforeAll(async () => {
       classes = await mkdtemp(join(tmpdir(), 'tsmq-java-'));
-      await run('javac', ['-encoding', 'UTF-8', '-cp', `${ACTIVEMQ_LIB}/*`, '-d', classes, JAVA_SOURCE], { timeout: 60_000 });
+      await runCommand('javac', ['-encoding', 'UTF-8', '-cp', `${ACTIVEMQ_LIB}/*`, '-d', classes, JAVA_SOURCE], { timeout: 60_000 });
     }, 90_000);
     afterAll(async () => {
       if (classes) await rm(classes, { recursive: true, force: true });

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
@@ -17,6 +16,7 @@ import {
   type Message,
 } from '@tsmq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './helpers/run-command.js';
 
 /**
  * The same client against RabbitMQ 3.10's STOMP plugin: what our users need from any STOMP broker
@@ -29,14 +29,6 @@ const STOMP_PORT = Number(process.env.RABBITMQ_STOMP_PORT ?? 61733);
 // CI installs RabbitMQ through the peers script, so there a missing install fails the run.
 const installed = existsSync('/usr/lib/rabbitmq/bin/rabbitmq-server');
 const runIt = installed || Boolean(process.env.CI);
-
-function run(command: string, args: string[], timeout: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`)) : resolve(stdout),
-    );
-  });
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -69,12 +61,12 @@ describe.skipIf(!runIt)('interop: RabbitMQ 3.10 STOMP', () => {
   beforeAll(async () => {
     if (await listening(STOMP_PORT)) return;
     base = await mkdtemp(join(tmpdir(), 'tsmq-rabbitmq-'));
-    await run('bash', [join(PEERS, 'start.sh'), base], 120_000);
+    await runCommand('bash', [join(PEERS, 'start.sh'), base], { timeout: 120_000 });
   }, 150_000);
   afterAll(async () => {
     for (const c of connections) await c.close().catch(() => undefined);
     if (base !== undefined) {
-      await run('bash', [join(PEERS, 'stop.sh')], 60_000).catch(() => undefined);
+      await runCommand('bash', [join(PEERS, 'stop.sh')], { timeout: 60_000 }).catch(() => undefined);
       await rm(base, { recursive: true, force: true });
     }
   }, 90_000);

@@ -9,17 +9,15 @@
  * 200 MiB as the issue asks (100 MiB per delivery mode; 32 MiB in the sendFailIfNoSpace case) in
  * 64 KiB messages: a few seconds on 2 shared cores. `TSMQ_MEMORY_TEST_MIB` changes the volume.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeFrame, FrameParser, type StompFrame, type StompHeaders } from '@tsmq/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const cli = fileURLToPath(new URL('../packages/broker/dist/cli.js', import.meta.url));
+import { brokerCli, procBytes, startBrokerCli } from '../packages/broker/test/helpers/broker-process.js';
+import { within } from '../packages/broker/test/helpers/within.js';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const BODY_BYTES = 64 * KiB;
@@ -31,51 +29,12 @@ let workDir: string;
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'tsmq-memory-limits-'));
   // The CLI runs from the build output, which the test run's global setup brings up to date.
-  expect(existsSync(cli)).toBe(true);
+  expect(existsSync(brokerCli)).toBe(true);
 });
 
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
-
-/** Rejects after `ms` unless `p` settles first. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
-  ]);
-}
-
-/** A field of /proc/<pid>/status in bytes (VmRSS now, VmHWM the peak). */
-async function procBytes(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const m = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-  if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(m[1]) * 1024;
-}
-
-function startBroker(configFile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [cli, '--config', configFile], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${out} ${err}`)), 15_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const port = out.match(/^listening: stomp:\/\/127\.0\.0\.1:(\d+)$/m);
-      if (port && /^ready$/m.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port[1]) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${err}`));
-    });
-  });
-}
 
 /** A raw STOMP 1.2 connection that respects TCP backpressure when writing and can stop reading. */
 class Wire {
@@ -211,7 +170,8 @@ const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
 async function setUp(name: string, sendFailIfNoSpace: boolean) {
   const configFile = path.join(workDir, `${name}.xml`);
   await writeFile(configFile, brokerConfig(path.join(workDir, `${name}-data`), sendFailIfNoSpace));
-  const { child, port } = await startBroker(configFile);
+  const broker = await startBrokerCli(['--config', configFile], workDir);
+  const port = broker.stompPort();
   const wires: Wire[] = [];
   const open = async () => {
     const w = await Wire.open(port);
@@ -221,7 +181,7 @@ async function setUp(name: string, sendFailIfNoSpace: boolean) {
   const asker = await open();
   await asker.send('SUBSCRIBE', { destination: '/temp-queue/stats', id: 'stats' });
   await statistics(asker);
-  const baseline = await procBytes(child.pid!, 'VmRSS');
+  const baseline = await procBytes(broker.child.pid!, 'VmRSS');
   const consumerWire = await open();
   const subscribed = new Promise<void>((resolve) => (consumerWire.onFrame = (f) => f.command === 'RECEIPT' && resolve()));
   await consumerWire.send('SUBSCRIBE', { destination: QUEUE, id: 'c', ack: 'client-individual', 'activemq.prefetchSize': '20', receipt: 'sub' });
@@ -230,7 +190,7 @@ async function setUp(name: string, sendFailIfNoSpace: boolean) {
   // The consumer stops reading: the broker can only keep the messages or hold the producers back.
   consumerWire.pause();
   return {
-    child,
+    child: broker.child,
     asker,
     baseline,
     consumerWire,
@@ -238,7 +198,7 @@ async function setUp(name: string, sendFailIfNoSpace: boolean) {
     open,
     stop: () => {
       for (const w of wires) w.close();
-      child.kill('SIGKILL');
+      broker.kill();
     },
   };
 }

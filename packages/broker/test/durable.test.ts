@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryMessageStore } from '../src/index.js';
-import { startBroker, type TestBroker } from './helpers/broker.js';
+import { sharedBroker, startBroker } from './helpers/broker.js';
 import { type RawStompClient, text } from './helpers/raw-client.js';
 
 const store = new MemoryMessageStore();
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker({ store });
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker({ store });
 
 const as = (clientId: string) => tb.client({ 'accept-version': '1.2', host: 'localhost', 'client-id': clientId });
 

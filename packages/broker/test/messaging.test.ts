@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type TestBroker } from './helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { sharedBroker } from './helpers/broker.js';
 import { type RawStompClient, text } from './helpers/raw-client.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker();
 
 let unique = 0;
 const queue = () => `/queue/q${++unique}`;

@@ -1,19 +1,10 @@
 import { Client, type IMessage } from '@stomp/stompjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startBroker, type TestBroker } from './helpers/broker.js';
+import { sharedBroker } from './helpers/broker.js';
+import { within } from './helpers/within.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-});
-
-function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms))]);
-}
+const tb = sharedBroker();
 
 describe('interoperability', () => {
   it('@stomp/stompjs over WebSocket: connects with 1.2 and heart-beats, subscribes with client ack, publishes with a receipt and receives', async () => {
@@ -27,7 +18,7 @@ describe('interoperability', () => {
     const connected = new Promise<void>((resolve) => (client.onConnect = () => resolve()));
     client.activate();
     try {
-      await bounded(connected, 5_000, 'CONNECTED');
+      await within(connected, 5_000, 'CONNECTED');
       expect(client.connectedVersion).toBe('1.2');
       const received = new Promise<IMessage>((resolve) => {
         client.subscribe('/queue/interop', (m) => {
@@ -37,8 +28,8 @@ describe('interoperability', () => {
       });
       const receipted = new Promise<void>((resolve) => client.watchForReceipt('interop-1', () => resolve()));
       client.publish({ destination: '/queue/interop', body: 'hello from stompjs', headers: { receipt: 'interop-1', 'x-kind': 'greeting' } });
-      await bounded(receipted, 5_000, 'RECEIPT');
-      const m = await bounded(received, 5_000, 'MESSAGE');
+      await within(receipted, 5_000, 'RECEIPT');
+      const m = await within(received, 5_000, 'MESSAGE');
       expect(m.body).toBe('hello from stompjs');
       expect(m.headers['x-kind']).toBe('greeting');
     } finally {

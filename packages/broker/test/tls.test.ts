@@ -7,6 +7,7 @@ import { encodeFrame, FrameParser, type StompFrame } from '@tsmq/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Broker, silentLogger } from '../src/index.js';
+import { firstFrameOverTls } from './helpers/tls-client.js';
 
 let dir: string;
 let keyFile: string;
@@ -32,21 +33,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Connects over TLS, sends CONNECT and resolves with the first frame received. */
-function firstFrameOverTls(port: number, options: tls.ConnectionOptions = {}): Promise<StompFrame> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, ca: cert, ...options }, () => {
-      socket.write(encodeFrame('CONNECT', { 'accept-version': '1.2', host: 'localhost' }, undefined, { version: '1.2' }));
-    });
-    const parser = new FrameParser((f) => {
-      resolve(f);
-      socket.destroy();
-    });
-    socket.on('data', (d) => parser.push(d));
-    socket.on('error', reject);
-    socket.setTimeout(5_000, () => reject(new Error('timeout')));
-  });
-}
+/** The first frame answering a CONNECT over TLS, trusting the broker's self-signed certificate. */
+const connectOverTls = (port: number, options: tls.ConnectionOptions = {}) => firstFrameOverTls(port, { ca: cert, ...options });
 
 describe('TLS connectors', () => {
   it('stomp+ssl: STOMP over TLS with a PEM key and certificate', async () => {
@@ -58,7 +46,7 @@ describe('TLS connectors', () => {
     });
     await broker.start();
     try {
-      const f = await firstFrameOverTls(broker.addresses()[0]!.port);
+      const f = await connectOverTls(broker.addresses()[0]!.port);
       expect(f.command).toBe('CONNECTED');
       expect(f.headers.version).toBe('1.2');
     } finally {
@@ -77,10 +65,10 @@ describe('TLS connectors', () => {
     });
     await broker.start();
     try {
-      await expect(firstFrameOverTls(broker.addresses()[0]!.port)).rejects.toThrow();
+      await expect(connectOverTls(broker.addresses()[0]!.port)).rejects.toThrow();
       // The same self-signed certificate is a trusted client certificate here.
       const key = await readFile(keyFile);
-      const f = await firstFrameOverTls(broker.addresses()[0]!.port, { key, cert });
+      const f = await connectOverTls(broker.addresses()[0]!.port, { key, cert });
       expect(f.command).toBe('CONNECTED');
     } finally {
       await broker.stop();

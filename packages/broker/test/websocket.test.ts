@@ -1,16 +1,10 @@
 import { encodeFrame, utf8Encode } from '@tsmq/codec';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startBroker, type TestBroker } from './helpers/broker.js';
+import { sharedBroker } from './helpers/broker.js';
 import { RawStompClient, text } from './helpers/raw-client.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker();
 
 const frame = (command: string, headers: Record<string, string>, body?: string) =>
   encodeFrame(command, headers, body === undefined ? undefined : utf8Encode(body), { version: '1.2' });

@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BytesMessage, MapMessage, TextMessage, type Message } from '../src/index.js';
-import { factory, removeDir, startBroker, type TestBroker } from './support/broker.js';
+import { factory, sharedBroker } from './support/broker.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 const source = (pkg: string, file = 'index.ts') => fileURLToPath(new URL(`../../${pkg}/src/${file}`, import.meta.url));
@@ -36,10 +36,9 @@ describe('browser entry point', () => {
 
   // CI installs Chromium, so there a missing browser fails the run instead of skipping it.
   describe.skipIf(CHROMIUM === undefined && !process.env.CI)('in Chromium', () => {
-    let b: TestBroker;
+    const b = sharedBroker();
     let browser: Browser;
     beforeAll(async () => {
-      b = await startBroker();
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -47,8 +46,6 @@ describe('browser entry point', () => {
     });
     afterAll(async () => {
       await browser?.close();
-      await b?.stop();
-      await removeDir(b.dataDirectory);
     });
 
     it('a page sends and receives typed messages over ws:// with the same API', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Connection,
   IllegalStateException,
@@ -7,30 +7,16 @@ import {
   QueueRequestor,
   Session,
   TemporaryQueue,
-  TextMessage,
-  type Message,
 } from '../src/index.js';
-import { eventually, factory, removeDir, startBroker, within, type TestBroker } from './support/broker.js';
+import { eventually, factory, sharedBroker, text, unique, within } from './support/broker.js';
 
-let b: TestBroker;
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterAll(async () => {
-  await b?.stop();
-  await removeDir(b.dataDirectory);
-});
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}.${process.pid}.${++seq}`;
+const b = sharedBroker();
 
 async function open(): Promise<{ connection: Connection; session: Session }> {
   const connection = await factory(b.tcpUrl).createConnection();
   const session = await connection.createSession();
   return { connection, session };
 }
-
-const text = (m: Message | null) => (m as TextMessage | null)?.getText() ?? null;
 
 describe('asynchronous delivery', () => {
   it('JMS 2.0 §8.7: a message listener receives messages in order, one at a time', async () => {

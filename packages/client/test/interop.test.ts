@@ -2,12 +2,11 @@ import { Client, type IMessage } from '@stomp/stompjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { BytesMessage, TextMessage, type Message } from '../src/index.js';
-import { factory, removeDir, startBroker, within, type TestBroker } from './support/broker.js';
+import { factory, sharedBroker, within } from './support/broker.js';
 
-let b: TestBroker;
+const b = sharedBroker();
 let stomp: Client;
 beforeAll(async () => {
-  b = await startBroker();
   stomp = new Client({
     webSocketFactory: () => new WebSocket(b.wsUrl, ['v12.stomp']),
     heartbeatIncoming: 0,
@@ -22,8 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stomp?.deactivate();
-  await b?.stop();
-  await removeDir(b.dataDirectory);
 });
 
 describe('interoperability with a plain STOMP client (@stomp/stompjs)', () => {

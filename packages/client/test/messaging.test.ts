@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BytesMessage,
   Connection,
@@ -11,19 +11,9 @@ import {
   TextMessage,
   type MessageConsumer,
 } from '../src/index.js';
-import { factory, removeDir, startBroker, type TestBroker } from './support/broker.js';
+import { factory, sharedBroker, unique } from './support/broker.js';
 
-let b: TestBroker;
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterAll(async () => {
-  await b?.stop();
-  await removeDir(b.dataDirectory);
-});
-
-let queueSeq = 0;
-const uniqueQueue = (prefix: string) => `${prefix}.${process.pid}.${++queueSeq}`;
+const b = sharedBroker();
 
 function typedProperties<T extends Message>(m: T): T {
   m.setBooleanProperty('pBool', false);
@@ -76,7 +66,7 @@ describe.each(['tcp', 'ws'] as const)('through the broker over %s', (transport) 
   it('JMS 2.0 §3.11: every message type and every typed property round-trips exactly', async () => {
     await withConnection(url(), async (connection) => {
       const session = await connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      const queue = session.createQueue(uniqueQueue('types'));
+      const queue = session.createQueue(unique('types'));
       const consumer = await session.createConsumer(queue);
       await connection.start();
       const producer = session.createProducer(queue);
@@ -139,7 +129,7 @@ describe.each(['tcp', 'ws'] as const)('through the broker over %s', (transport) 
   it('a 3 MiB BytesMessage arrives byte for byte', async () => {
     await withConnection(url(), async (connection) => {
       const session = await connection.createSession();
-      const queue = session.createQueue(uniqueQueue('large'));
+      const queue = session.createQueue(unique('large'));
       const consumer = await session.createConsumer(queue);
       await connection.start();
       const payload = new Uint8Array(3 * 1024 * 1024);
@@ -156,7 +146,7 @@ describe.each(['tcp', 'ws'] as const)('through the broker over %s', (transport) 
   it('JMS 2.0 §3.4: header fields set by the producer arrive at the consumer', async () => {
     await withConnection(url(), async (connection) => {
       const session = await connection.createSession();
-      const queue = session.createQueue(uniqueQueue('headers'));
+      const queue = session.createQueue(unique('headers'));
       const replyTo = session.createTopic('replies');
       const consumer = await session.createConsumer(queue);
       await connection.start();
@@ -189,8 +179,8 @@ describe('forwarding', () => {
   it('JMS 2.0 §3.10: a received message can be sent on unchanged, properties and body included', async () => {
     await withConnection(b.tcpUrl, async (c) => {
       const session = await c.createSession();
-      const inbox = session.createQueue(uniqueQueue('forward.in'));
-      const outbox = session.createQueue(uniqueQueue('forward.out'));
+      const inbox = session.createQueue(unique('forward.in'));
+      const outbox = session.createQueue(unique('forward.out'));
       const fromInbox = await session.createConsumer(inbox);
       const fromOutbox = await session.createConsumer(outbox);
       await c.start();
@@ -223,7 +213,7 @@ async function sendTexts(connection: Connection, queueName: string, texts: strin
 
 describe('acknowledgement', () => {
   it('JMS 2.0 §6.2.10: AUTO_ACKNOWLEDGE acknowledges on receive, so a new consumer gets nothing again', async () => {
-    const name = uniqueQueue('auto');
+    const name = unique('auto');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a', 'b']);
       const session = await c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -240,7 +230,7 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.2.10: CLIENT_ACKNOWLEDGE acknowledge() acknowledges every message the session consumed', async () => {
-    const name = uniqueQueue('client');
+    const name = unique('client');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a', 'b', 'c', 'd']);
       const session = await c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
@@ -264,7 +254,7 @@ describe('acknowledgement', () => {
   });
 
   it('ActiveMQ INDIVIDUAL_ACKNOWLEDGE: acknowledge() acknowledges only that message', async () => {
-    const name = uniqueQueue('individual');
+    const name = unique('individual');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a', 'b', 'c']);
       const session = await c.createSession(Session.INDIVIDUAL_ACKNOWLEDGE);
@@ -284,7 +274,7 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.2.11: recover() redelivers unacknowledged messages with JMSRedelivered and a higher JMSXDeliveryCount', async () => {
-    const name = uniqueQueue('recover');
+    const name = unique('recover');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a']);
       const session = await c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
@@ -303,7 +293,7 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.2.11: after recover() delivery restarts with the oldest unacknowledged message, before prefetched ones', async () => {
-    const name = uniqueQueue('recover-order');
+    const name = unique('recover-order');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a', 'b', 'c']);
       const session = await c.createSession(Session.CLIENT_ACKNOWLEDGE);
@@ -326,7 +316,7 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.2.7: commit makes transacted sends visible; rollback discards them', async () => {
-    const name = uniqueQueue('tx-send');
+    const name = unique('tx-send');
     await withConnection(b.tcpUrl, async (c) => {
       const tx = await c.createSession(true, Session.SESSION_TRANSACTED);
       expect(tx.getTransacted()).toBe(true);
@@ -344,7 +334,7 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.2.7: rollback redelivers consumed messages with JMSRedelivered true and a higher JMSXDeliveryCount', async () => {
-    const name = uniqueQueue('tx-recv');
+    const name = unique('tx-recv');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a']);
       const tx = await c.createSession(Session.SESSION_TRANSACTED);
@@ -368,8 +358,8 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.1.8: closing a connection rolls back its open transaction', async () => {
-    const name = uniqueQueue('tx-close');
-    const sentName = uniqueQueue('tx-close-sent');
+    const name = unique('tx-close');
+    const sentName = unique('tx-close-sent');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['consumed, never committed']);
       const tx = await c.createSession(Session.SESSION_TRANSACTED);
@@ -391,7 +381,7 @@ describe('acknowledgement', () => {
   });
 
   it('JMS 2.0 §6.2.10: DUPS_OK_ACKNOWLEDGE acknowledges (lazily) so a new consumer gets nothing again', async () => {
-    const name = uniqueQueue('dups');
+    const name = unique('dups');
     await withConnection(b.tcpUrl, async (c) => {
       await sendTexts(c, name, ['a', 'b']);
       const session = await c.createSession(Session.DUPS_OK_ACKNOWLEDGE);

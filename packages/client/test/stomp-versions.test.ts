@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Session, TextMessage } from '../src/index.js';
-import { factory, removeDir, startBroker, within, type TestBroker } from './support/broker.js';
+import { factory, sharedBroker, unique, within } from './support/broker.js';
 
-let b: TestBroker;
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterAll(async () => {
-  await b?.stop();
-  await removeDir(b.dataDirectory);
-});
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}.${process.pid}.${++seq}`;
+const b = sharedBroker();
 
 describe.each(['1.0', '1.1'] as const)('STOMP %s brokers', (version) => {
   const connect = () => factory(b.tcpUrl, { stompVersions: [version] }).createConnection();

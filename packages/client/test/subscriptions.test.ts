@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Connection,
   DeliveryMode,
   JMSContext,
   JMSException,
-  TextMessage,
   TopicRequestor,
   type CompletionListener,
   type Message,
 } from '../src/index.js';
-import { factory, removeDir, startBroker, within, type TestBroker } from './support/broker.js';
+import { factory, sharedBroker, text, unique, within } from './support/broker.js';
 
-let b: TestBroker;
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterAll(async () => {
-  await b?.stop();
-  await removeDir(b.dataDirectory);
-});
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}.${process.pid}.${++seq}`;
-const text = (m: Message | null) => (m as TextMessage | null)?.getText() ?? null;
+const b = sharedBroker();
 
 async function connect(clientID?: string): Promise<Connection> {
   const connection = await factory(b.tcpUrl).createConnection();

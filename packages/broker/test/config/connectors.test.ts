@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { encodeFrame, FrameParser, type StompFrame } from '@tsmq/codec';
+import { encodeFrame } from '@tsmq/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { firstFrameOverTls } from '../helpers/tls-client.js';
 import { brokerXml, startXmlBroker } from './xml-broker.js';
 
 const connectors = (uris: string) =>
@@ -122,25 +123,8 @@ afterAll(async () => {
   await rm(certDir, { recursive: true, force: true });
 });
 
-/** Connects over TLS and sends CONNECT; resolves with the first frame, rejects when the handshake or connection fails. */
-function connectOverTls(port: number, options: tls.ConnectionOptions = {}): Promise<StompFrame> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, ca: caCert, servername: 'localhost', ...options }, () => {
-      socket.write(encodeFrame('CONNECT', { 'accept-version': '1.2', host: 'localhost' }, undefined, { version: '1.2' }));
-    });
-    const parser = new FrameParser((f) => {
-      resolve(f);
-      socket.destroy();
-    });
-    socket.on('data', (d) => parser.push(d));
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error('closed before any frame')));
-    socket.setTimeout(5_000, () => {
-      socket.destroy();
-      reject(new Error('timeout'));
-    });
-  });
-}
+/** The first frame answering a CONNECT over TLS, trusting the test CA and checking the name `localhost`. */
+const connectOverTls = (port: number, options: tls.ConnectionOptions = {}) => firstFrameOverTls(port, { ca: caCert, servername: 'localhost', ...options });
 
 const sslContext = (attributes: string) => `<sslContext><sslContext ${attributes}/></sslContext>`;
 

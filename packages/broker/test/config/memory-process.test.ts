@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeFrame } from '@tsmq/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerCli, procBytes, startBrokerCli } from '../helpers/broker-process.js';
 import { RawStompClient } from '../helpers/raw-client.js';
 import { brokerXml } from './xml-broker.js';
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const MiB = 1024 * 1024;
 const MESSAGE_BYTES = 64 * 1024;
 /** 128 MiB pushed through a broker whose memoryLimit is 1 MiB. */
@@ -21,42 +19,12 @@ let workDir: string;
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'tsmq-memory-'));
   // The CLI runs from the build output, which the test run's global setup brings up to date.
-  expect(existsSync(cli)).toBe(true);
+  expect(existsSync(brokerCli)).toBe(true);
 });
 
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
-
-/** A field of /proc/<pid>/status in bytes (VmRSS now, VmHWM the peak). */
-async function procBytes(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const m = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-  if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(m[1]) * 1024;
-}
-
-function startCli(configFile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [cli, '--config', configFile], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${out} ${err}`)), 15_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const port = out.match(/^listening: stomp:\/\/127\.0\.0\.1:(\d+)$/m);
-      if (port && /^ready$/m.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port[1]) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${err}`));
-    });
-  });
-}
 
 /** Writes `count` copies of `frame`, waiting for 'drain' whenever the socket buffer is full. */
 async function pushFrames(socket: net.Socket, frame: Uint8Array, count: number): Promise<void> {
@@ -91,7 +59,8 @@ describe('memory limit in a broker process', () => {
           `persistent="false" dataDirectory="${path.join(workDir, 'data')}"`,
         ),
       );
-      const { child, port } = await startCli(configFile);
+      const broker = await startBrokerCli(['--config', configFile], workDir);
+      const port = broker.stompPort();
       const clients: RawStompClient[] = [];
       const producer = new net.Socket();
       try {
@@ -100,7 +69,7 @@ describe('memory limit in a broker process', () => {
         await asker.connect();
         asker.send('SUBSCRIBE', { destination: '/temp-queue/stats', id: 'stats' });
         await waitForStats(asker, (h) => h.currentConnectionsCount === '1');
-        const baseline = await procBytes(child.pid!, 'VmRSS');
+        const baseline = await procBytes(broker.child.pid!, 'VmRSS');
 
         const consumer = await RawStompClient.tcp(port);
         clients.push(consumer);
@@ -124,7 +93,7 @@ describe('memory limit in a broker process', () => {
         consumer.resume();
         for (let i = 0; i < MESSAGES; i++) await consumer.next('MESSAGE', 10_000);
         await pushed;
-        const peak = await procBytes(child.pid!, 'VmHWM');
+        const peak = await procBytes(broker.child.pid!, 'VmHWM');
         // Unbounded buffering adds more than the 128 MiB pushed (about 150 MiB measured); with the
         // limit the growth is garbage awaiting collection (about 40 MiB measured), hence this bound.
         expect(peak - baseline).toBeLessThan(80 * MiB);
@@ -134,7 +103,7 @@ describe('memory limit in a broker process', () => {
       } finally {
         producer.destroy();
         for (const c of clients) c.close();
-        child.kill('SIGKILL');
+        broker.kill();
       }
     },
     60_000,

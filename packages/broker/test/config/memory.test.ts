@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawStompClient } from '../helpers/raw-client.js';
-import { brokerXml, startXmlBroker } from './xml-broker.js';
+import { brokerXml, startXmlBroker, type XmlBroker } from './xml-broker.js';
 
 const BODY = 'x'.repeat(8 * 1024);
 const STOMP = '<transportConnectors><transportConnector name="stomp" uri="stomp://127.0.0.1:0"/></transportConnectors>';
@@ -26,6 +26,19 @@ async function receipts(c: RawStompClient, count: number): Promise<string[]> {
   const ids: string[] = [];
   while (ids.length < count) ids.push((await c.next('RECEIPT', 5_000)).headers['receipt-id']!);
   return ids;
+}
+
+/**
+ * Pushes five times queue SLOW's memory limit at it and checks that the broker refuses a SEND with
+ * ERROR MEMORY_FULL naming the queue, then closes that producer's connection (STOMP 1.2 §ERROR).
+ */
+async function expectSlowQueueRefusal(b: XmlBroker): Promise<void> {
+  const slow = await b.client();
+  sendMany(slow, '/queue/SLOW', 40, 's');
+  const error = await slow.skipTo('ERROR', 5_000);
+  expect(error.headers.code).toBe('MEMORY_FULL');
+  expect(error.headers.message).toBe('memory limit of 65536 bytes reached on queue://SLOW');
+  await slow.waitClosed();
 }
 
 const depthOf = (b: { broker: { stats(): { destinations: Array<{ destination: string; enqueued: number }> } } }, d: string) =>
@@ -61,19 +74,7 @@ describe('memory limits through activemq.xml', () => {
   it('ActiveMQ sendFailIfNoSpace with a policyEntry memoryLimit: the SEND to the full queue gets ERROR MEMORY_FULL naming the queue; other queues accept', async () => {
     const b = await startXmlBroker(slowQueueBroker('sendFailIfNoSpace="true"'));
     try {
-      const slow = await b.client();
-      sendMany(slow, '/queue/SLOW', 40, 's');
-      let error;
-      for (;;) {
-        const f = await slow.next(undefined, 5_000);
-        if (f.command === 'ERROR') {
-          error = f;
-          break;
-        }
-      }
-      expect(error.headers.code).toBe('MEMORY_FULL');
-      expect(error.headers.message).toBe('memory limit of 65536 bytes reached on queue://SLOW');
-      await slow.waitClosed();
+      await expectSlowQueueRefusal(b);
       const other = await b.client();
       sendMany(other, '/queue/FAST', 3, 'f');
       expect(await receipts(other, 3)).toEqual(['f0', 'f1', 'f2']);
@@ -85,19 +86,7 @@ describe('memory limits through activemq.xml', () => {
   it('ActiveMQ sendFailIfNoSpaceAfterTimeout: a producer held at the limit gets ERROR MEMORY_FULL once the timeout passes without room', async () => {
     const b = await startXmlBroker(slowQueueBroker('sendFailIfNoSpaceAfterTimeout="200"'));
     try {
-      const slow = await b.client();
-      sendMany(slow, '/queue/SLOW', 40, 's');
-      let error;
-      for (;;) {
-        const f = await slow.next(undefined, 5_000);
-        if (f.command === 'ERROR') {
-          error = f;
-          break;
-        }
-      }
-      expect(error.headers.code).toBe('MEMORY_FULL');
-      expect(error.headers.message).toBe('memory limit of 65536 bytes reached on queue://SLOW');
-      await slow.waitClosed();
+      await expectSlowQueueRefusal(b);
       // What was accepted before the timeout stays deliverable.
       expect(depthOf(b, '/queue/SLOW')).toBeGreaterThan(0);
     } finally {
@@ -143,14 +132,7 @@ describe('memory limits through activemq.xml', () => {
     try {
       const c = await b.client();
       for (let i = 0; i < 40; i++) c.send('SEND', { destination: '/queue/p', persistent: 'true', receipt: `p${i}` }, BODY);
-      let error;
-      for (;;) {
-        const f = await c.next(undefined, 5_000);
-        if (f.command === 'ERROR') {
-          error = f;
-          break;
-        }
-      }
+      const error = await c.skipTo('ERROR', 5_000);
       expect(error.headers.code).toBe('MEMORY_FULL');
       expect(error.headers.message).toBe('memory limit of 65536 bytes (systemUsage) reached');
       expect(b.broker.stats().usage.memory.bytes).toBeGreaterThanOrEqual(64 * 1024);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Broker } from '../../src/index.js';
 import { RawStompClient } from '../helpers/raw-client.js';
-import { brokerXml, CapturingLogger, startXmlBroker } from './xml-broker.js';
+import { brokerXml, CapturingLogger, startXmlBroker, type XmlBroker } from './xml-broker.js';
 
 const JOURNAL_BROKER = brokerXml(`
   <persistenceAdapter><kahaDB directory="\${test.data}/kahadb"/></persistenceAdapter>
@@ -15,17 +15,28 @@ const JOURNAL_BROKER = brokerXml(`
   </systemUsage></systemUsage>
   <transportConnectors><transportConnector name="stomp" uri="stomp://127.0.0.1:0"/></transportConnectors>`);
 
+/** Three persistent messages on /queue/orders, each stored (receipted) before the next is sent. */
+async function storeOrders(b: XmlBroker): Promise<void> {
+  const producer = await b.client();
+  for (let i = 0; i < 3; i++) {
+    producer.send('SEND', { destination: '/queue/orders', persistent: 'true', receipt: `r${i}` }, `order-${i}`);
+    await producer.next('RECEIPT');
+  }
+}
+
+/** A client subscribed to /temp-queue/stats, where it asks the statistics destinations to reply. */
+async function statisticsAsker(b: XmlBroker): Promise<RawStompClient> {
+  const asker = await b.client();
+  asker.send('SUBSCRIBE', { destination: '/temp-queue/stats', id: 'stats' });
+  return asker;
+}
+
 describe('statistics destinations (ActiveMQ statisticsBrokerPlugin)', () => {
   it('ActiveMQ.Statistics.Broker: a SEND with reply-to gets a MESSAGE on reply-to carrying usage, limits, counts and the journal counters', async () => {
     const b = await startXmlBroker(JOURNAL_BROKER);
     try {
-      const producer = await b.client();
-      for (let i = 0; i < 3; i++) {
-        producer.send('SEND', { destination: '/queue/orders', persistent: 'true', receipt: `r${i}` }, `order-${i}`);
-        await producer.next('RECEIPT');
-      }
-      const asker = await b.client();
-      asker.send('SUBSCRIBE', { destination: '/temp-queue/stats', id: 'stats' });
+      await storeOrders(b);
+      const asker = await statisticsAsker(b);
       asker.send('SEND', { destination: '/queue/ActiveMQ.Statistics.Broker', 'reply-to': '/temp-queue/stats', 'correlation-id': 'q1' });
       const reply = await asker.next('MESSAGE');
       const h = reply.headers;
@@ -56,11 +67,7 @@ describe('statistics destinations (ActiveMQ statisticsBrokerPlugin)', () => {
   it('ActiveMQ.Statistics.Destination.<name>: the reply describes that destination (depth, enqueued, dequeued, consumers)', async () => {
     const b = await startXmlBroker(JOURNAL_BROKER);
     try {
-      const producer = await b.client();
-      for (let i = 0; i < 3; i++) {
-        producer.send('SEND', { destination: '/queue/orders', persistent: 'true', receipt: `r${i}` }, `order-${i}`);
-        await producer.next('RECEIPT');
-      }
+      await storeOrders(b);
       const consumer = await b.client();
       consumer.send('SUBSCRIBE', { destination: '/queue/orders', id: 'c', ack: 'client-individual', 'activemq.prefetchSize': '1' });
       const m = await consumer.next('MESSAGE');
@@ -69,8 +76,7 @@ describe('statistics destinations (ActiveMQ statisticsBrokerPlugin)', () => {
       const frames = [await consumer.next(), await consumer.next()];
       expect(frames.map((f) => f.command).sort()).toEqual(['MESSAGE', 'RECEIPT']);
 
-      const asker = await b.client();
-      asker.send('SUBSCRIBE', { destination: '/temp-queue/stats', id: 'stats' });
+      const asker = await statisticsAsker(b);
       asker.send('SEND', { destination: '/queue/ActiveMQ.Statistics.Destination.orders', 'reply-to': '/temp-queue/stats', receipt: 'asked' });
       const reply = await asker.next('MESSAGE');
       expect((await asker.next('RECEIPT')).headers['receipt-id']).toBe('asked');

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { sharedBroker } from '../helpers/broker.js';
 import { text } from '../helpers/raw-client.js';
 import { fresh, produce, subscribe } from './helpers.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker();
 
 const cases: Array<[string, string, string, Record<string, string>]> = [
   ['JMS 1.1 §3.8.1.1: an unparsable selector', 'INVALID_SELECTOR', 'SUBSCRIBE', { destination: '/queue/bad.sel', id: 's', selector: 'a = = 1' }],

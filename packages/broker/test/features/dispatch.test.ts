@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { sharedBroker } from '../helpers/broker.js';
 import { text } from '../helpers/raw-client.js';
 import { bodies, fresh, messages, produce, subscribe } from './helpers.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker({ defaultPolicy: { maxPageSize: 10 } });
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker({ defaultPolicy: { maxPageSize: 10 } });
 
 describe('queue browsing', () => {
   it('ActiveMQ browser:true: the whole queue is browsed (far beyond one page), then browser:end with an empty body; nothing is consumed', async () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { durableContainer } from '../../src/index.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { sharedBroker, startBroker } from '../helpers/broker.js';
 import { RawStompClient, text } from '../helpers/raw-client.js';
 import { bodies, fresh, messages, produce, RecordingStore, subscribe, withClientId } from './helpers.js';
 
 const store = new RecordingStore();
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker({ store });
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker({ store });
 
 describe('client ids', () => {
   it('JMS 1.1 §4.3.2: a second connection with a client id already connected -> ERROR INVALID_CLIENT_ID; the id is free again once the first leaves', async () => {

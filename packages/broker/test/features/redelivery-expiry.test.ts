@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveBrokerConfig } from '@tsmq/config';
 import { redeliveryDelay } from '../../src/core/registry.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { sharedBroker } from '../helpers/broker.js';
 import { text } from '../helpers/raw-client.js';
 import { bodies, fresh, messages, produce, subscribe, withClientId } from './helpers.js';
 
@@ -15,16 +15,10 @@ const INDIVIDUAL = {
   processNonPersistent: true,
 } as const;
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker({
-    defaultPolicy: { expireMessagesPeriod: 20 },
-    destinationPolicies: [{ queue: 'own.>', expireMessagesPeriod: 20, deadLetterStrategy: INDIVIDUAL }],
-    redeliveryPolicy: { maximumRedeliveries: 2, initialRedeliveryDelay: 5 },
-  });
-});
-afterAll(async () => {
-  await tb.stop();
+const tb = sharedBroker({
+  defaultPolicy: { expireMessagesPeriod: 20 },
+  destinationPolicies: [{ queue: 'own.>', expireMessagesPeriod: 20, deadLetterStrategy: INDIVIDUAL }],
+  redeliveryPolicy: { maximumRedeliveries: 2, initialRedeliveryDelay: 5 },
 });
 
 const statsOf = (destination: string) => tb.broker.stats().destinations.find((d) => d.destination === destination);

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { durableContainer, MemoryMessageStore } from '../../src/index.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { sharedBroker } from '../helpers/broker.js';
 import { text } from '../helpers/raw-client.js';
 import { bodies, messages, produce, subscribe, withClientId } from './helpers.js';
 
 const store = new MemoryMessageStore();
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker({ store });
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker({ store });
 
 describe('wildcard topic subscriptions', () => {
   it('ActiveMQ wildcards: `*` matches one element and `>` the rest (including none); MESSAGE names the concrete topic', async () => {

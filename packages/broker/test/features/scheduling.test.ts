@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryMessageStore } from '../../src/index.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { sharedBroker, startBroker } from '../helpers/broker.js';
 import { text } from '../helpers/raw-client.js';
 import { bodies, fresh, messages, produce, subscribe, withClientId } from './helpers.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker();
 
 describe('scheduled delivery (schedulerSupport)', () => {
   it('ActiveMQ AMQ_SCHEDULED_DELAY: a delayed message is held back while later ones are delivered, then arrives', async () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { sharedBroker } from '../helpers/broker.js';
 import { text } from '../helpers/raw-client.js';
 import { bodies, fresh, messages, produce, subscribe } from './helpers.js';
 
-let tb: TestBroker;
-beforeAll(async () => {
-  tb = await startBroker();
-});
-afterAll(async () => {
-  await tb.stop();
-});
+const tb = sharedBroker();
 
 describe('message selectors over STOMP', () => {
   it('JMS 1.1 §3.8.1.2 null values, three-valued logic: a comparison with a missing property is UNKNOWN and NOT UNKNOWN does not select', async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { Broker, type BrokerOptions, silentLogger } from '../../src/index.js';
 import { RawStompClient } from './raw-client.js';
 
@@ -8,6 +9,7 @@ import { RawStompClient } from './raw-client.js';
 export interface TestBroker {
   broker: Broker;
   stompPort: number;
+  wsPort: number;
   wsUrl: string;
   dataDirectory: string;
   /** A new TCP client, already CONNECTed with STOMP 1.2. */
@@ -34,6 +36,7 @@ export async function startBroker(options: BrokerOptions = {}, connector: Record
   return {
     broker,
     stompPort: stomp!.port,
+    wsPort: ws!.port,
     wsUrl: `ws://127.0.0.1:${ws!.port}`,
     dataDirectory,
     async client(headers) {
@@ -48,4 +51,20 @@ export async function startBroker(options: BrokerOptions = {}, connector: Record
       await rm(dataDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One broker shared by the tests of the calling file (or `describe` block): started before them and
+ * stopped after them. The returned object is filled in once the broker has started, so its fields
+ * are read inside tests and hooks, not at collection time.
+ */
+export function sharedBroker(options: BrokerOptions = {}, connector: Record<string, unknown> = {}): TestBroker {
+  const shared = {} as TestBroker;
+  beforeAll(async () => {
+    Object.assign(shared, await startBroker(options, connector));
+  });
+  afterAll(async () => {
+    await shared.stop?.();
+  });
+  return shared;
 }

@@ -174,6 +174,18 @@ export class RawStompClient {
     }).then(check);
   }
 
+  /**
+   * Waits past other frames for the next `command` frame, each wait bounded by `timeoutMs`; what it
+   * passed over is appended to `skipped` (say, the receipts of the SENDs accepted before an ERROR).
+   */
+  async skipTo(command: string, timeoutMs = DEFAULT_TIMEOUT_MS, skipped: StompFrame[] = []): Promise<StompFrame> {
+    for (;;) {
+      const f = await this.next(undefined, timeoutMs);
+      if (f.command === command) return f;
+      skipped.push(f);
+    }
+  }
+
   /** Frames received until the RECEIPT for a probe frame: everything the broker wrote before it. */
   async barrier(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<StompFrame[]> {
     const id = `barrier-${Math.random().toString(36).slice(2)}`;

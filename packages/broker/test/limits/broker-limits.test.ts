@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { StompFrame } from '@tsmq/codec';
 import type { RawStompClient } from '../helpers/raw-client.js';
 import { brokerXml, startXmlBroker, type XmlBroker } from '../config/xml-broker.js';
 
@@ -113,16 +114,9 @@ describe('memory, temp and store limits on a journal broker', () => {
     try {
       const producer = await b.client();
       for (let i = 0; i < 60; i++) producer.send('SEND', { destination: '/queue/fail', persistent: 'false', 'x-n': `m${i}`, receipt: `r${i}` }, BODY);
-      const accepted: string[] = [];
-      let error;
-      for (;;) {
-        const f = await producer.next(undefined, 10_000);
-        if (f.command === 'ERROR') {
-          error = f;
-          break;
-        }
-        accepted.push(f.headers['receipt-id']!.slice(1));
-      }
+      const receipts: StompFrame[] = [];
+      const error = await producer.skipTo('ERROR', 10_000, receipts);
+      const accepted = receipts.map((f) => f.headers['receipt-id']!.slice(1));
       expect(error.headers.code).toBe('MEMORY_FULL');
       expect(error.headers.message).toBe('temp limit of 131072 bytes (systemUsage) reached');
       await producer.waitClosed();

@@ -201,3 +201,59 @@ describe('JournalMessageStore options for the temp store', () => {
     await fresh.close();
   });
 });
+
+describe('SpoolingMessageStore.writeNow (the synchronous path of non-persistent sends)', () => {
+  const opened: SpoolingMessageStore[] = [];
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+  });
+
+  async function start(memoryLimit: number) {
+    const memory = new MemoryUsage(memoryLimit);
+    const store = new SpoolingMessageStore({ directory: join(await freshDir(), 'tmp_storage'), memory, tempLimit: 0 });
+    await store.open();
+    opened.push(store);
+    return { store, memory };
+  }
+
+  it('applies in-memory adds and removes at once, visible to load and count without awaiting anything', async () => {
+    const { store, memory } = await start(64 * KiB);
+    expect(store.writeNow([add(sized(1, KiB)), add(sized(2, KiB))])).toBe(true);
+    expect(store.count(Q)).toBe(2);
+    expect(memory.bytes).toBeGreaterThan(2 * KiB);
+    expect(store.writeNow([remove(1)])).toBe(true);
+    expect((await store.load(Q, 0, 10)).map((m) => m.seq)).toEqual([2]);
+  });
+
+  it('JMS 2.0 §6.2.9 (order of one producer): declines, applying nothing, once the queue has messages on disk, and write() then puts the message behind them', async () => {
+    const { store } = await start(4 * KiB);
+    // In memory until it is full; then the message must go to disk, which writeNow leaves to write().
+    let seq = 1;
+    while (store.writeNow([add(sized(seq, KiB))])) seq++;
+    expect(seq).toBeGreaterThan(1);
+    expect(store.count(Q)).toBe(seq - 1);
+    await store.write([add(sized(seq, KiB))]);
+    expect(store.spooledCount(Q)).toBe(1);
+    // Memory has room again once one is consumed, but the next message still goes behind the one on disk.
+    expect(store.writeNow([remove(1)])).toBe(true);
+    expect(store.writeNow([add(sized(++seq, KiB))])).toBe(false);
+    await store.write([add(sized(seq, KiB))]);
+    const loaded = await store.load(Q, 0, 100);
+    expect(loaded.map((m) => m.seq)).toEqual(Array.from({ length: seq - 1 }, (_, i) => i + 2));
+  });
+
+  it('declines to remove a message that is on disk, so that its disk record is removed too', async () => {
+    const { store } = await start(2 * KiB);
+    for (let seq = 1; seq <= 6; seq++) await store.write([add(sized(seq, KiB))]);
+    expect(store.spooledCount(Q)).toBeGreaterThan(0);
+    expect(store.writeNow([remove(6)])).toBe(false);
+    expect(store.count(Q)).toBe(6);
+  });
+
+  it('a closed store throws STORE_CLOSED rather than applying', async () => {
+    const { store } = await start(64 * KiB);
+    await store.close();
+    opened.length = 0;
+    expect(() => store.writeNow([add(sized(1, KiB))])).toThrow(StoreError);
+  });
+});

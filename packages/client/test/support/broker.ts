@@ -1,8 +1,9 @@
 import { Broker, silentLogger, type Authenticator, type BrokerOptions } from '@tsmq/broker';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionFactory, type ConnectionFactoryOptions } from '../../src/index.js';
+import { ConnectionFactory, type ConnectionFactoryOptions, type Message, type TextMessage } from '../../src/index.js';
 
 /** A real broker on ephemeral ports (STOMP over TCP and WebSocket) with a fresh data directory. */
 export interface TestBroker {
@@ -48,6 +49,31 @@ export async function startBroker(
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
+
+/**
+ * One broker shared by the tests of the calling file (or `describe` block): started before them,
+ * stopped with its data directory removed after them. The returned object is filled in once the
+ * broker has started, so its fields are read inside tests and hooks, not at collection time.
+ */
+export function sharedBroker(options: Parameters<typeof startBroker>[0] = {}): TestBroker {
+  const shared = {} as TestBroker;
+  beforeAll(async () => {
+    Object.assign(shared, await startBroker(options));
+  });
+  afterAll(async () => {
+    if (shared.broker === undefined) return;
+    await shared.stop();
+    await removeDir(shared.dataDirectory);
+  });
+  return shared;
+}
+
+let nameSeq = 0;
+/** A destination or subscription name no other test of this run uses, so tests sharing a broker do not see each other's messages. */
+export const unique = (prefix: string): string => `${prefix}.${process.pid}.${++nameSeq}`;
+
+/** The text of a TextMessage, or null for no message. */
+export const text = (m: Message | null): string | null => (m as TextMessage | null)?.getText() ?? null;
 
 /** A factory with heart-beats off (tests need no timers) unless asked for. */
 export function factory(url: string, options: ConnectionFactoryOptions = {}): ConnectionFactory {

@@ -14,7 +14,7 @@ import type { JournalIndex } from './journal-index.js';
 import { decodeAddOp, FieldReader } from './record-decoder.js';
 import { encodeBatch, encodeCleanShutdown, encodeSegmentHeader, encodeSuspect, type EncodedRecord } from './record-encoder.js';
 import { parseSegmentFileName, segmentFileName } from './record-format.js';
-import { replayJournal } from './replay.js';
+import { applyToIndex, replayJournal } from './replay.js';
 import { SegmentReaders, SegmentRetiredError } from './segment-readers.js';
 
 /** Default segment size: 32 MiB, as KahaDB's `journalMaxFileLength`. */
@@ -403,24 +403,11 @@ export class JournalMessageStore implements MessageStore {
     const index = this.index;
     let addNo = 0;
     for (const op of w.ops) {
-      switch (op.op) {
-        case 'add': {
-          const loc = w.record.adds[addNo++]!;
-          index.add(op.container, op.message.seq, op.message.priority, seg, recordStart + loc.offset, loc.length);
-          break;
-        }
-        case 'remove':
-          index.remove(op.container, op.seq, seg);
-          break;
-        case 'update':
-          index.update(op.container, op.seq, op.redeliveryCount, op.deliverAt, seg);
-          break;
-        case 'addSubscription':
-          index.addSubscription(op.subscription, seg);
-          break;
-        case 'removeSubscription':
-          index.removeSubscription(op.clientId, op.name, seg);
-          break;
+      if (op.op === 'add') {
+        const loc = w.record.adds[addNo++]!;
+        index.add(op.container, op.message.seq, op.message.priority, seg, recordStart + loc.offset, loc.length);
+      } else {
+        applyToIndex(index, op, seg);
       }
     }
     this.pendingAddBytes -= w.record.addBytes;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { crc32 } from './crc32.js';
 import { closeFile, datasync, fileSize, openFile, readExactly, truncateFile } from './file-io.js';
 import { JournalIndex } from './journal-index.js';
-import { ContainerNameCache, forEachReplayOp, MalformedRecordError } from './record-decoder.js';
+import { ContainerNameCache, forEachReplayOp, MalformedRecordError, type ReplayOp } from './record-decoder.js';
 import { FORMAT_VERSION, parseSegmentFileName, RECORD_HEADER_SIZE, RecordType, SEGMENT_HEADER_PAYLOAD, segmentFileName } from './record-format.js';
 
 /** The journal as found on disk. */
@@ -16,6 +16,31 @@ export interface ReplayResult {
   /** False when the journal holds records but its last one is not the mark `close()` leaves: the broker crashed. */
   cleanShutdown: boolean;
   warnings: string[];
+}
+
+/** An op that changes the index without placing a message: the same whether it is written now or replayed. */
+export type IndexChange = Exclude<ReplayOp, { op: 'add' }>;
+
+/**
+ * Applies `op`, durable in segment `seg`, to the index. The live store and replay share it so that
+ * a restart rebuilds exactly the index the running broker had; adds stay with each caller, which
+ * finds the message's file position its own way.
+ */
+export function applyToIndex(index: JournalIndex, op: IndexChange, seg: number): void {
+  switch (op.op) {
+    case 'remove':
+      index.remove(op.container, op.seq, seg);
+      break;
+    case 'update':
+      index.update(op.container, op.seq, op.redeliveryCount, op.deliverAt, seg);
+      break;
+    case 'addSubscription':
+      index.addSubscription(op.subscription, seg);
+      break;
+    case 'removeSubscription':
+      index.removeSubscription(op.clientId, op.name, seg);
+      break;
+  }
 }
 
 /**
@@ -118,23 +143,8 @@ function replaySegment(
     } else if (type === RecordType.BATCH) {
       try {
         forEachReplayOp(buf, payload, end, names, (op) => {
-          switch (op.op) {
-            case 'add':
-              index.add(op.container, op.seq, op.priority, seg, op.offset, op.length);
-              break;
-            case 'remove':
-              index.remove(op.container, op.seq, seg);
-              break;
-            case 'update':
-              index.update(op.container, op.seq, op.redeliveryCount, op.deliverAt, seg);
-              break;
-            case 'addSubscription':
-              index.addSubscription(op.subscription, seg);
-              break;
-            case 'removeSubscription':
-              index.removeSubscription(op.clientId, op.name, seg);
-              break;
-          }
+          if (op.op === 'add') index.add(op.container, op.seq, op.priority, seg, op.offset, op.length);
+          else applyToIndex(index, op, seg);
         });
       } catch (err) {
         if (err instanceof MalformedRecordError || err instanceof SyntaxError) return { goodEnd: pos, lastType, problem: `undecodable record (${err.message})` };
