@@ -2,12 +2,16 @@
  * One load-measuring consumer: subscribes, records each message's latency and identity, and
  * acknowledges as its ack mode requires.
  */
-import type { StompFrame, StompHeaders } from '@tsmq/codec';
+import type { StompHeaders } from '@tsmq/codec';
+import type { ScannedFrame } from './frame-scanner.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
 import { nowMicros } from './clock.js';
 import { LatencyHistogram } from './histogram.js';
 import { PRODUCER_HEADER, SENT_AT_HEADER, SEQUENCE_HEADER } from './send-template.js';
 import type { StompSession } from './stomp-session.js';
+
+/** The MESSAGE headers a consumer reads; the generator decodes no others. */
+const CONSUMER_HEADERS = [PRODUCER_HEADER, SEQUENCE_HEADER, SENT_AT_HEADER, 'ack'];
 
 /** STOMP 1.2 §SUBSCRIBE ack modes the benchmark uses. */
 export type AckMode = 'auto' | 'client-individual';
@@ -42,6 +46,7 @@ export class Consumer {
     private readonly tracker: DeliveryTracker,
     private readonly options: ConsumerOptions,
   ) {
+    session.leanMessages(CONSUMER_HEADERS);
     session.onMessage = (frame) => this.handle(frame);
   }
 
@@ -56,13 +61,13 @@ export class Consumer {
     await this.session.request('SUBSCRIBE', headers);
   }
 
-  private handle(frame: StompFrame): void {
+  private handle(frame: ScannedFrame): void {
     const now = nowMicros();
     const headers = frame.headers;
     if (this.received === 0) this.firstAt = now;
     this.received++;
     this.lastAt = now;
-    this.bytes += frame.body.length;
+    this.bytes += frame.bodyLength;
     const sentAt = Number(headers[SENT_AT_HEADER]);
     if (sentAt > 0) this.latency.record(now - sentAt);
     this.tracker.record(this.options.index, Number(headers[PRODUCER_HEADER] ?? -1), Number(headers[SEQUENCE_HEADER] ?? -1));

@@ -3,7 +3,8 @@
  * path for the hot loop. Not a general-purpose client (that is @tsmq/client); it does exactly what
  * the benchmark needs and no per-message work beyond parsing.
  */
-import { FrameParser, encodeFrame, type StompFrame, type StompHeaders } from '@tsmq/codec';
+import { encodeFrame, type StompHeaders } from '@tsmq/codec';
+import { FrameScanner, type ScannedFrame } from './frame-scanner.js';
 import { BenchTimeoutError, BrokerConnectionError, BrokerProtocolError } from './errors.js';
 import { openTransport, type Endpoint, type Transport } from './transport.js';
 
@@ -32,15 +33,15 @@ export class StompSession {
   /** The broker's CONNECTED `server` header, e.g. `ActiveMQ/5.17.2`; empty when absent. */
   server = '';
   /** Called for every MESSAGE frame, synchronously from the parser. */
-  onMessage: (frame: StompFrame) => void = () => {};
+  onMessage: (frame: ScannedFrame) => void = () => {};
   /** Called for RECEIPT frames nobody awaits through {@link StompSession.request}. */
   onReceipt: (receiptId: string) => void = () => {};
   /** Called once when the session ends, with the cause if it failed. */
   onClosed: (error?: Error) => void = () => {};
 
-  private readonly parser: FrameParser;
+  private readonly parser: FrameScanner;
   private readonly pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
-  private connected: ((frame: StompFrame) => void) | undefined;
+  private connected: ((frame: ScannedFrame) => void) | undefined;
   private failure: Error | undefined;
   private closed = false;
   private nextRequestId = 0;
@@ -50,7 +51,7 @@ export class StompSession {
     private readonly timeoutMs: number,
     maxFrameSize: number,
   ) {
-    this.parser = new FrameParser((frame) => this.dispatch(frame), { maxFrameSize });
+    this.parser = new FrameScanner((frame) => this.dispatch(frame), maxFrameSize);
     transport.onData = (chunk) => {
       // Acks and other replies written while handling this chunk leave in one batch.
       transport.cork();
@@ -91,6 +92,14 @@ export class StompSession {
   /** The first failure of the session, if any (an ERROR frame or a lost connection). */
   get error(): Error | undefined {
     return this.failure;
+  }
+
+  /**
+   * From now on MESSAGE frames carry only these headers and no body, only its length (the
+   * load-measuring consumers' cheap path); undefined: every header and the body.
+   */
+  leanMessages(headers: readonly string[] | undefined): void {
+    this.parser.leanMessages(headers);
   }
 
   /** Writes one pre-encoded frame (parts back to back); false means wait for {@link StompSession.drained}. */
@@ -165,7 +174,6 @@ export class StompSession {
           reject(new BrokerProtocolError(`the broker chose STOMP ${version}; the benchmark speaks 1.2`));
           return;
         }
-        this.parser.setVersion('1.2');
         this.server = frame.headers['server'] ?? '';
         resolve();
       };
@@ -180,7 +188,7 @@ export class StompSession {
     });
   }
 
-  private dispatch(frame: StompFrame): void {
+  private dispatch(frame: ScannedFrame): void {
     switch (frame.command) {
       case 'MESSAGE':
         this.onMessage(frame);

@@ -113,11 +113,25 @@ export class QueueDestination implements Destination {
     if (count > 0) this.paging = true;
   }
 
-  /** Stores `message`, then makes it deliverable. Resolves once it is stored. */
-  enqueue(message: StoredMessage): Promise<void> {
-    return this.storeFor(message)
-      .write([{ op: 'add', container: this.container, message }])
-      .then(() => this.accept(message));
+  /**
+   * Stores `message`, then makes it deliverable. Returns undefined when its store took it
+   * synchronously (an in-memory store): it is then stored and dispatched already. Otherwise the
+   * promise resolves once it is stored, and rejects with the store's error.
+   */
+  enqueue(message: StoredMessage): Promise<void> | undefined {
+    const store = this.storeFor(message);
+    const ops: StoreOp[] = [{ op: 'add', container: this.container, message }];
+    if (store.writeNow !== undefined) {
+      try {
+        if (store.writeNow(ops)) {
+          this.accept(message);
+          return undefined;
+        }
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    return store.write(ops).then(() => this.accept(message));
   }
 
   /** Store op that adds `message` to this queue (transactions batch these). */
@@ -462,14 +476,14 @@ export class QueueDestination implements Destination {
     this.letGo(messages);
     this.stored -= messages.length;
     this.dequeued += messages.length;
-    this.writeRemoves(messages).catch((error: unknown) =>
+    this.writeRemoves(messages)?.catch((error: unknown) =>
       this.services.logger.error(`cannot remove consumed messages of ${this.name.full}`, error),
     );
   }
 
   acknowledge(messages: StoredMessage[]): Promise<void> {
     this.settled(messages);
-    return this.writeRemoves(messages);
+    return this.writeRemoves(messages) ?? Promise.resolve();
   }
 
   /** Bookkeeping for acknowledged messages whose removal the caller writes (transactions). */
@@ -480,7 +494,8 @@ export class QueueDestination implements Destination {
     this.dequeued += messages.length;
   }
 
-  private writeRemoves(messages: StoredMessage[]): Promise<void> {
+  /** Removes `messages` from their stores; undefined when that is done already (in-memory stores). */
+  private writeRemoves(messages: StoredMessage[]): Promise<void> | undefined {
     let persistentOps: StoreOp[] | undefined;
     let transientOps: StoreOp[] | undefined;
     const persistent = this.services.stores.persistent;
@@ -489,10 +504,10 @@ export class QueueDestination implements Destination {
       if (this.storeFor(m) === persistent) (persistentOps ??= []).push(op);
       else (transientOps ??= []).push(op);
     }
-    const p = persistentOps ? persistent.write(persistentOps) : undefined;
-    const t = transientOps ? this.services.stores.transient.write(transientOps) : undefined;
+    const p = persistentOps ? writeSoon(persistent, persistentOps) : undefined;
+    const t = transientOps ? writeSoon(this.services.stores.transient, transientOps) : undefined;
     if (p && t) return Promise.all([p, t]).then(() => undefined);
-    return p ?? t ?? Promise.resolve();
+    return p ?? t;
   }
 
   requeue(_subscription: Subscription, messages: StoredMessage[], nack: boolean): void {
@@ -616,6 +631,16 @@ export class QueueDestination implements Destination {
 }
 
 const EMPTY_LOAD: Promise<StoredMessage[]> = Promise.resolve([]);
+
+/** Writes `ops` synchronously when the store can (undefined: done), else through {@link MessageStore.write}. */
+function writeSoon(store: MessageStore, ops: StoreOp[]): Promise<void> | undefined {
+  if (store.writeNow === undefined) return store.write(ops);
+  try {
+    return store.writeNow(ops) ? undefined : store.write(ops);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
 
 /** Message groups a queue remembers owners for (ActiveMQ's CachedMessageGroupMap default). */
 const MAX_GROUPS = 1024;

@@ -511,7 +511,7 @@ export class DestinationRegistry {
     const dlq = this.deadLetterQueue(strategy, message);
     dlq
       .enqueue(this.deadLetterCopy(message, dlq, cause))
-      .catch((error: unknown) => this.services.logger.error(`cannot dead-letter a message of ${topic.name.full}`, error));
+      ?.catch((error: unknown) => this.services.logger.error(`cannot dead-letter a message of ${topic.name.full}`, error));
   }
 
   /** The dead-letter queue of `message` under `strategy` (shared, or per destination with a prefix). */

@@ -75,19 +75,39 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   write(ops: StoreOp[]): Promise<void> {
-    if (this.state !== 'open') return Promise.reject(new StoreError('STORE_CLOSED', 'the message store is not open'));
+    try {
+      this.applyNow(ops);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Applies `ops` synchronously (see {@link MessageStore.writeNow}), unless a subclass took over
+   * {@link write} without taking over this too: that subclass (one that delays or observes
+   * writes) then sees every write.
+   */
+  writeNow(ops: StoreOp[]): boolean {
+    if (!this.writesInline) return false;
+    this.applyNow(ops);
+    return true;
+  }
+
+  private readonly writesInline = this.write === MemoryMessageStore.prototype.write;
+
+  /** What {@link write} and {@link writeNow} do, for subclasses that route ops themselves. @throws StoreError */
+  protected applyNow(ops: StoreOp[]): void {
+    if (this.state !== 'open') throw new StoreError('STORE_CLOSED', 'the message store is not open');
     // Check the limit before applying anything so that a failing batch applies none of its ops.
     if (this.limitBytes > 0) {
       let added = 0;
       for (const op of ops) if (op.op === 'add') added += sizeOf(op.message);
       if (added > 0 && this.bytes + added > this.limitBytes) {
-        return Promise.reject(
-          new StoreError('STORE_FULL', `the in-memory store is full (limit ${this.limitBytes} bytes)`),
-        );
+        throw new StoreError('STORE_FULL', `the in-memory store is full (limit ${this.limitBytes} bytes)`);
       }
     }
-    for (const op of ops) this.apply(op);
-    return Promise.resolve();
+    for (let i = 0; i < ops.length; i++) this.apply(ops[i]!);
   }
 
   private apply(op: StoreOp): void {

@@ -102,6 +102,16 @@ export interface MessageStore {
    */
   write(ops: StoreOp[]): Promise<void>;
   /**
+   * Applies `ops` at once, when the store can do so without I/O, with the same all-or-nothing
+   * rule as {@link write}. The broker's hot path uses it for non-persistent messages: a SEND then
+   * costs no promise and no microtask before its message can be dispatched.
+   *
+   * Absent, or returning false: the store cannot apply these ops synchronously (e.g. they must
+   * go to disk) and applied none of them; the caller uses {@link write}.
+   * @throws StoreError when {@link write} would reject (e.g. `STORE_FULL`); then none is applied.
+   */
+  writeNow?(ops: StoreOp[]): boolean;
+  /**
    * Up to `max` messages of `container` with `seq > afterSeq`, in `seq` order.
    * Messages removed by a resolved {@link write} are never returned.
    */

@@ -143,6 +143,32 @@ export class SpoolingMessageStore extends MemoryMessageStore {
       );
   }
 
+  /**
+   * Applies `ops` in memory at once when none of them touches the disk: no add that must spill,
+   * no remove or update of a spooled message. Otherwise applies nothing and returns false.
+   */
+  override writeNow(ops: StoreOp[]): boolean {
+    if (this.closed) throw new StoreError('STORE_CLOSED', 'the message store is not open');
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      switch (op.op) {
+        case 'add':
+          if (this.mustSpill(op.container)) return false;
+          break;
+        case 'remove':
+        case 'update':
+          if (this.spooled.get(op.container)?.has(op.seq)) return false;
+          break;
+        case 'removeSubscription':
+          if (this.spooled.has(durableContainer(op.clientId, op.name))) return false;
+          break;
+        default:
+      }
+    }
+    this.applyNow(ops);
+    return true;
+  }
+
   /** A new message of `container` goes to disk when the container already has some there, or its memory is full. */
   private mustSpill(container: string): boolean {
     const onDisk = this.spooled.get(container);
