@@ -1,6 +1,7 @@
 import type { PolicyEntry } from '@tsmq/config';
 import type { Logger } from '../logger.js';
 import type { CursorMemory, MessageStore, StoredMessage, StoreOp } from '../store/message-store.js';
+import { mergeBySeq } from '../store/merge-by-seq.js';
 import { messageBytes } from './memory-usage.js';
 import { queueContainer } from '../store/message-store.js';
 import type { Destination, DestinationStats } from './destination.js';
@@ -439,15 +440,7 @@ export class QueueDestination implements Destination {
       this.durableStorage ? persistent.load(this.container, afterSeq, max) : EMPTY_LOAD,
       transient.load(this.container, afterSeq, max),
     ]);
-    if (b.length === 0) return a;
-    if (a.length === 0) return b;
-    const out: StoredMessage[] = [];
-    let i = 0;
-    let j = 0;
-    while (out.length < max && (i < a.length || j < b.length)) {
-      out.push(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!);
-    }
-    return out;
+    return mergeBySeq(a, b, max);
   }
 
   /**

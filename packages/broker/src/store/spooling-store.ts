@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { MemoryUsage, messageBytes } from '../core/memory-usage.js';
 import { JournalMessageStore, type JournalLogger } from './journal/index.js';
 import { MemoryMessageStore } from './memory-store.js';
+import { mergeBySeq } from './merge-by-seq.js';
 import {
   type CursorMemory,
   durableContainer,
@@ -202,15 +203,7 @@ export class SpoolingMessageStore extends MemoryMessageStore {
     if (!onDisk || onDisk.size === 0 || !this.spool) return super.load(container, afterSeq, max);
     const spool = await this.spool;
     const [a, b] = await Promise.all([super.load(container, afterSeq, max), spool.load(container, afterSeq, max)]);
-    if (a.length === 0) return b;
-    if (b.length === 0) return a;
-    const out: StoredMessage[] = [];
-    let i = 0;
-    let j = 0;
-    while (out.length < max && (i < a.length || j < b.length)) {
-      out.push(j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]! : b[j++]!);
-    }
-    return out;
+    return mergeBySeq(a, b, max);
   }
 
   /** Bytes of the messages held, in memory and on disk. */
