@@ -262,6 +262,7 @@ export class Broker {
       nextSeq: () => ++this.seq,
       messageId: (seq) => `ID:${this.runId}-${seq}`,
       scheduleFlush: (c) => this.scheduleFlush(c),
+      yieldTurn: (c) => this.yieldTurn(c),
       connectionClosed: (c) => {
         if (this.connections.delete(c)) running.open--;
       },
@@ -277,10 +278,22 @@ export class Broker {
     }
   }
 
+  /** Connections that stop reading until this turn's output has been written. */
+  private readonly yielded: StompConnection[] = [];
+
+  private yieldTurn(connection: StompConnection): void {
+    this.yielded.push(connection);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushAll);
+    }
+  }
+
   private readonly flushAll = (): void => {
     this.flushScheduled = false;
     const list = this.toFlush.splice(0);
     for (const c of list) c.flush();
+    if (this.yielded.length > 0) for (const c of this.yielded.splice(0)) c.endTurn();
   };
 }
 

@@ -50,10 +50,21 @@ const MAX_PENDING_WRITE_BYTES = 4 * 1024 * 1024;
 const OUTBOX_LIMIT = 1024 * 1024;
 /** Bodies larger than this are written after their head instead of being copied into one frame buffer. */
 const COPY_BODY_LIMIT = 64 * 1024;
+/**
+ * Bytes read from a connection after which it yields: it is not read again until the current
+ * turn's output has been written. Node reads a busy socket 64 KiB at a time, up to 32 times in
+ * one turn, while one turn writes at most {@link OUTBOX_LIMIT} to a consumer; unchecked, a
+ * producer on a CPU-bound broker is read faster than its messages can be delivered, and the
+ * difference piles up as a backlog (and, past the memory limit, in the temp store). Yielding
+ * keeps what is read in step with what is written, as credit-based flow control does in other
+ * brokers; the bytes not read wait in the kernel and hold the producer back through TCP.
+ */
+const READ_SLICE = 128 * 1024;
 
 const PAUSED_FOR_OUTPUT = 1;
 const PAUSED_FOR_STORE = 2;
 const PAUSED_FOR_MEMORY = 4;
+const PAUSED_FOR_TURN = 8;
 
 /** What a connection needs from the broker. */
 export interface ConnectionContext {
@@ -81,6 +92,8 @@ export interface ConnectionContext {
   messageId(seq: number): string;
   /** Asks for {@link StompConnection.flush} to be called once this turn's work is done. */
   scheduleFlush(connection: StompConnection): void;
+  /** Asks for {@link StompConnection.endTurn} to be called after this turn's flushes. */
+  yieldTurn(connection: StompConnection): void;
   /** The connection is gone; forget it. */
   connectionClosed(connection: StompConnection): void;
 }
@@ -125,6 +138,8 @@ export class StompConnection implements MessageSink {
   /** Dispatch stopped because the outbox was full; dispatch again after the next flush. */
   private blockedOnOutbox = false;
   private pausedFor = 0;
+  /** Bytes read since this connection last yielded (see {@link READ_SLICE}). */
+  private readSinceYield = 0;
 
   private pendingWrites = 0;
   /** Bytes of message bodies in the pending store writes. */
@@ -180,7 +195,19 @@ export class StompConnection implements MessageSink {
         this.ctx.logger.error(`connection ${this.id}: unexpected error`, error);
         this.fail(new StompProtocolError('INTERNAL_ERROR', 'internal error', 'The broker failed to process a frame.'));
       }
+      return;
     }
+    this.readSinceYield += chunk.byteLength;
+    if (this.readSinceYield >= READ_SLICE && (this.pausedFor & PAUSED_FOR_TURN) === 0 && (this.state as ConnectionState) !== 'closed') {
+      this.pauseReading(PAUSED_FOR_TURN);
+      this.ctx.yieldTurn(this);
+    }
+  }
+
+  /** The turn in which this connection yielded is over and its output written: read again. */
+  endTurn(): void {
+    this.readSinceYield = 0;
+    this.resumeReading(PAUSED_FOR_TURN);
   }
 
   private onFrame(frame: StompFrame): void {
