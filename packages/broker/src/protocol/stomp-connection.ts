@@ -59,7 +59,7 @@ const COPY_BODY_LIMIT = 64 * 1024;
  * keeps what is read in step with what is written, as credit-based flow control does in other
  * brokers; the bytes not read wait in the kernel and hold the producer back through TCP.
  */
-const READ_SLICE = 128 * 1024;
+const READ_SLICE = 512 * 1024;
 
 const PAUSED_FOR_OUTPUT = 1;
 const PAUSED_FOR_STORE = 2;

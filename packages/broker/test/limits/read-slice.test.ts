@@ -41,9 +41,9 @@ describe('flow control: a connection yields after a slice of input', () => {
     producer.sendRaw(flood);
     const perTurn = await within(steps, 10_000, 'all messages enqueued');
 
-    // A slice is 128 KiB; the chunk that crosses it and one chunk Node had already buffered
+    // A slice is 512 KiB; the chunk that crosses it and one chunk Node had already buffered
     // when reading paused may come on top. 2 MiB in one turn would be the unchecked read.
-    const sliceFrames = Math.ceil((128 * 1024 + 2 * 64 * 1024) / frame.length);
+    const sliceFrames = Math.ceil((512 * 1024 + 2 * 64 * 1024) / frame.length);
     expect(Math.max(...perTurn)).toBeLessThanOrEqual(sliceFrames);
     expect(perTurn.length).toBeGreaterThan(FRAMES / sliceFrames - 1);
 
