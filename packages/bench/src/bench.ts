@@ -19,6 +19,7 @@ import { runFlowScenario } from './run-flow.js';
 import { allScenarios, type FlowScenario, type Scenario } from './scenarios.js';
 import { StompSession } from './stomp-session.js';
 import { parseTargetSpec, tcpEndpoint, type Target } from './target.js';
+import { continueAll, withOthersSuspended } from './suspend.js';
 
 /** What a benchmark run produced. */
 export interface BenchReport {
@@ -93,7 +94,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       for (const target of targets) {
         log(`measuring ${target.label}'s memory per idle connection (${idleScenario.idleConnections} connections)...`);
         try {
-          const cost = await measureIdleConnectionCost(target, idleScenario.idleConnections, 10_000);
+          const cost = await withOthersSuspended(target, targets, () => measureIdleConnectionCost(target, idleScenario.idleConnections!, 10_000));
           if (cost !== undefined) idleCost.set(target, cost);
         } catch (error) {
           log(`  failed: ${(error as Error).message}`);
@@ -104,7 +105,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       const warmup = allScenarios().find((s): s is FlowScenario => s.kind === 'flow' && s.id === '1')!;
       for (const [index, target] of targets.entries()) {
         log(`warming up ${target.label} (${options.warmupMs / 1000} s of scenario 1, not reported)`);
-        const r = await runFlowScenario(target, warmup, { durationMs: options.warmupMs, runTag: `${stamp}.warmup.${index}`, log });
+        const r = await withOthersSuspended(target, targets, () =>
+          runFlowScenario(target, warmup, { durationMs: options.warmupMs, runTag: `${stamp}.warmup.${index}`, log }),
+        );
         if (r.status !== 'ok') log(`  warm-up ${r.status}: ${r.reason ?? ''}`);
       }
     }
@@ -112,13 +115,15 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       for (let round = 1; round <= options.rounds; round++) {
         for (const [index, target] of targets.entries()) {
           log(`scenario ${scenario.id} on ${target.label}${options.rounds > 1 ? `, round ${round}` : ''}: ${scenario.title}`);
-          const results = await runScenario(target, scenario, {
-            durationMs: options.durationMs,
-            depth: options.deep,
-            runTag: `${stamp}.${round}.${index}`,
-            log,
-            ...(idleCost.has(target) ? { idleConnectionCost: idleCost.get(target)! } : {}),
-          });
+          const results = await withOthersSuspended(target, targets, () =>
+            runScenario(target, scenario, {
+              durationMs: options.durationMs,
+              depth: options.deep,
+              runTag: `${stamp}.${round}.${index}`,
+              log,
+              ...(idleCost.has(target) ? { idleConnectionCost: idleCost.get(target)! } : {}),
+            }),
+          );
           for (const r of results) {
             log(`  -> ${summarize(r)}`);
             report.runs.push(r);
@@ -127,6 +132,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       }
     }
   } finally {
+    continueAll(targets);
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => log(`cleanup failed: ${e.message}`));
   }
   report.combined = combineAll(report.runs);

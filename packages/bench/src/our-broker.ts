@@ -86,6 +86,7 @@ export class OurBroker {
       ws: { url: `ws://127.0.0.1:${this.wsPort}/`, protocols: ['v12.stomp'] },
       pid: () => this.pid,
       restart: () => this.restart(),
+      startedHere: true,
     };
   }
 

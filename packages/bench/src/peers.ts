@@ -78,6 +78,7 @@ export async function startActiveMq(log: (line: string) => void): Promise<Peer> 
   }
   const pidFile = path.join(base, 'pid');
   target.pid = () => readPid(pidFile);
+  target.startedHere = true;
   return {
     target,
     async stop() {
@@ -116,6 +117,7 @@ export async function startRabbitMq(log: (line: string) => void): Promise<Peer> 
     credentials: { login: 'guest', passcode: 'guest', vhost: '/' },
     ...(webStomp ? { ws: { url: `ws://127.0.0.1:${RABBITMQ_WEB_STOMP_PORT}/ws`, protocols: ['v12.stomp'] } } : {}),
     pid: () => (base !== undefined ? readPid(path.join(base, 'pid')) : runningPid),
+    startedHere: base !== undefined,
   };
   return {
     target,

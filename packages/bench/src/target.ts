@@ -22,6 +22,11 @@ export interface Target {
   pid(): number | undefined;
   /** Kills the broker and starts it again on the same data; only for brokers this tool started. */
   restart?(): Promise<void>;
+  /**
+   * This tool started the broker, so it may suspend it (SIGSTOP) while the other brokers of a
+   * comparison run; a broker found already running is never suspended.
+   */
+  startedHere?: boolean;
 }
 
 /** The TCP endpoint of a target. */
