@@ -49,6 +49,8 @@ interface RunningConnector {
   config: TransportConnectorConfig;
   connector: Connector;
   open: number;
+  /** Shared by all the connector's connections: one object, not a set of closures per connection. */
+  context?: ConnectionContext;
 }
 
 /**
@@ -229,7 +231,7 @@ export class Broker {
     }
     running.open++;
     const id = `${this.runId}-${++this.connectionCounter}`;
-    const connection = new StompConnection(id, transport, running.config, this.context(running));
+    const connection = new StompConnection(id, transport, running.config, (running.context ??= this.context(running)));
     this.connections.add(connection);
   }
 

@@ -6,7 +6,7 @@ import { ALL_COMMANDS } from './commands.js';
 import { StompCodecError } from './errors.js';
 import { type EscapeMode, escapeModeFor, unescapeHeader } from './escape.js';
 import type { StompFrame, StompHeaders, StompVersion } from './frame.js';
-import { type ParserLimits, resolveLimits } from './limits.js';
+import { DEFAULT_LIMITS, type ParserLimits, resolveLimits } from './limits.js';
 import { asciiText, decodeText, latin1, previewText } from './utf8.js';
 import { headerName } from './header-names.js';
 
@@ -56,19 +56,22 @@ export class FrameParser {
   private failure: unknown = undefined;
   private hasFailed = false;
 
+  // What only a frame in progress needs is created when one starts and dropped when it ends:
+  // a connection spends most of its life between frames, and brokers hold many such connections.
+
   /** Pieces of a line not yet terminated by LF, and their total length. */
-  private linePieces: Uint8Array[] = [];
+  private linePieces: Uint8Array[] | undefined;
   private lineLength = 0;
 
   private command = '';
   private escapeMode: EscapeMode = 0;
-  private headers: StompHeaders = newHeaders();
+  private headers: StompHeaders = NO_HEADERS;
   private headerCount = 0;
   /** -1 when the frame has no content-length header. */
   private contentLength = -1;
 
   /** Pieces of a body spanning chunks, and their total length. */
-  private bodyPieces: Uint8Array[] = [];
+  private bodyPieces: Uint8Array[] | undefined;
   private bodyLength = 0;
 
   /** Bytes of the current incomplete frame received so far. */
@@ -85,7 +88,7 @@ export class FrameParser {
     options?: FrameParserOptions,
     private readonly onHeartbeat?: () => void,
   ) {
-    this.limits = resolveLimits(options);
+    this.limits = limitsFor(options);
     this.commands = options?.commands ?? ALL_COMMANDS;
     this.version = options?.version ?? '1.0';
   }
@@ -115,8 +118,9 @@ export class FrameParser {
       this.hasFailed = true;
       this.failure = error;
       // Drop buffered pieces: a failed parser must not pin the memory of a half-read frame.
-      this.linePieces = [];
-      this.bodyPieces = [];
+      this.linePieces = undefined;
+      this.bodyPieces = undefined;
+      this.headers = NO_HEADERS;
       throw error;
     }
   }
@@ -153,7 +157,7 @@ export class FrameParser {
       const length = this.lineLength + (chunk.length - pos);
       // +1: the line may still end in the CR of a CRLF, which does not count.
       if (length > max + 1) this.throwLineTooLong(isCommand, length, max, true);
-      this.linePieces.push(tail(chunk, pos));
+      (this.linePieces ??= []).push(tail(chunk, pos));
       this.lineLength = length;
       this.frameBytes += chunk.length - pos;
       return chunk.length;
@@ -163,12 +167,12 @@ export class FrameParser {
     let line = chunk;
     let start = pos;
     let end = lf;
-    if (this.linePieces.length !== 0) {
+    if (this.linePieces !== undefined) {
       this.linePieces.push(chunk.subarray(pos, lf));
       line = concat(this.linePieces, this.lineLength + (lf - pos));
       start = 0;
       end = line.length;
-      this.linePieces = [];
+      this.linePieces = undefined;
       this.lineLength = 0;
     }
     if (end > start && line[end - 1] === CR) end--;
@@ -272,6 +276,7 @@ export class FrameParser {
       throw new StompCodecError('UNKNOWN_COMMAND', `unknown or unexpected command ${JSON.stringify(command)}`);
     }
     this.command = command;
+    this.headers = newHeaders();
     this.escapeMode = escapeModeFor(this.version, command);
     this.state = HEADER_LINES;
   }
@@ -317,7 +322,7 @@ export class FrameParser {
   private readSizedBody(chunk: Uint8Array, pos: number): number {
     const expected = this.contentLength;
     const available = chunk.length - pos;
-    if (this.bodyPieces.length === 0 && this.bodyLength === 0 && available > expected) {
+    if (this.bodyPieces === undefined && available > expected) {
       // The whole body and its terminator are in this chunk: hand out a view, no copy.
       if (chunk[pos + expected] !== NUL) this.throwMissingNul(chunk[pos + expected]!);
       this.emit(chunk.subarray(pos, pos + expected));
@@ -326,14 +331,14 @@ export class FrameParser {
     const missing = expected - this.bodyLength;
     if (missing > 0) {
       const take = Math.min(missing, available);
-      this.bodyPieces.push(take === available ? tail(chunk, pos) : chunk.subarray(pos, pos + take));
+      (this.bodyPieces ??= []).push(take === available ? tail(chunk, pos) : chunk.subarray(pos, pos + take));
       this.bodyLength += take;
       this.frameBytes += take;
       pos += take;
       if (take < missing || pos === chunk.length) return pos;
     }
     if (chunk[pos] !== NUL) this.throwMissingNul(chunk[pos]!);
-    this.emit(concat(this.bodyPieces, this.bodyLength));
+    this.emit(concat(this.bodyPieces ?? [], this.bodyLength));
     return pos + 1;
   }
 
@@ -356,12 +361,12 @@ export class FrameParser {
       );
     }
     if (nul === -1) {
-      this.bodyPieces.push(tail(chunk, pos));
+      (this.bodyPieces ??= []).push(tail(chunk, pos));
       this.bodyLength = length;
       this.frameBytes += stop - pos;
       return stop;
     }
-    if (this.bodyPieces.length === 0) {
+    if (this.bodyPieces === undefined) {
       this.emit(chunk.subarray(pos, nul));
     } else {
       this.bodyPieces.push(chunk.subarray(pos, nul));
@@ -373,10 +378,10 @@ export class FrameParser {
   private emit(body: Uint8Array): void {
     const frame: StompFrame = { command: this.command, headers: this.headers, body };
     this.state = BETWEEN_FRAMES;
-    this.headers = newHeaders();
+    this.headers = NO_HEADERS;
     this.headerCount = 0;
     this.contentLength = -1;
-    this.bodyPieces = [];
+    this.bodyPieces = undefined;
     this.bodyLength = 0;
     this.frameBytes = 0;
     this.onFrame(frame);
@@ -402,6 +407,33 @@ export function parseContentLength(value: string): number {
     );
   }
   return Number(value);
+}
+
+/** The headers of no frame: what a parser between frames points at. Frozen, so a stray write fails loudly. */
+const NO_HEADERS: StompHeaders = Object.freeze(Object.setPrototypeOf({}, null) as StompHeaders);
+
+/**
+ * Resolved limits per options object, so that the parsers of a server's connections, made with
+ * one options object, share one limits object (and do not resolve it again for each).
+ */
+const resolvedLimits = new WeakMap<FrameParserOptions, ParserLimits>();
+
+function limitsFor(options: FrameParserOptions | undefined): ParserLimits {
+  if (options === undefined) return DEFAULT_LIMITS;
+  const cached = resolvedLimits.get(options);
+  // Compared again, in case the caller changed the options object since.
+  if (
+    cached !== undefined &&
+    cached.maxFrameSize === (options.maxFrameSize ?? DEFAULT_LIMITS.maxFrameSize) &&
+    cached.maxHeaders === (options.maxHeaders ?? DEFAULT_LIMITS.maxHeaders) &&
+    cached.maxHeaderLineLength === (options.maxHeaderLineLength ?? DEFAULT_LIMITS.maxHeaderLineLength) &&
+    cached.maxCommandLength === (options.maxCommandLength ?? DEFAULT_LIMITS.maxCommandLength)
+  ) {
+    return cached;
+  }
+  const limits = resolveLimits(options);
+  resolvedLimits.set(options, limits);
+  return limits;
 }
 
 /**

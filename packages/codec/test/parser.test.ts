@@ -153,6 +153,16 @@ describe('frame structure', () => {
     expect(headers['__proto__']).toBe('x');
     expect(headers['constructor']).toBe('y');
   });
+
+  it('every frame gets a headers object of its own, a frame without header lines too, and the receiver may change it', () => {
+    const { frames } = parse('DISCONNECT\n\n\0SEND\ndestination:/queue/a\n\n\0DISCONNECT\n\n\0');
+    const [first, second, third] = frames.map((f) => f.headers);
+    first!['added'] = 'by the receiver';
+    expect(plain(frames[0]!).headers).toEqual({ added: 'by the receiver' });
+    expect(second).toEqual({ destination: '/queue/a' });
+    expect(third).toEqual({});
+    expect(third).not.toBe(first);
+  });
 });
 
 describe('heart-beats', () => {
@@ -290,6 +300,19 @@ describe('limits', () => {
     expect(partial.message).toBe('command line of at least 399 bytes exceeds the maximum command length of 256 bytes');
     const complete = thrown(() => parse('SUBSCRIBE\n\n\0', { maxCommandLength: 4 }));
     expect(complete.message).toBe('command line of 9 bytes exceeds the maximum command length of 4 bytes');
+  });
+
+  it('limits are read from the options object when a parser is made, even when the same object is reused', () => {
+    const options = { maxFrameSize: 10 };
+    const strict = new FrameParser(() => {}, options);
+    const strictToo = new FrameParser(() => {}, options);
+    expect(thrown(() => strict.push(bytes('SEND\ncontent-length:11\n\n'))).code).toBe('FRAME_TOO_LARGE');
+    options.maxFrameSize = 100;
+    const frames: StompFrame[] = [];
+    new FrameParser((f) => frames.push(f), options).push(bytes('SEND\ncontent-length:11\n\n0123456789A\0'));
+    expect(frames).toHaveLength(1);
+    // A parser made before the change keeps the limit it was made with.
+    expect(thrown(() => strictToo.push(bytes('SEND\ncontent-length:11\n\n'))).code).toBe('FRAME_TOO_LARGE');
   });
 
   it('rejects limits that are not non-negative integers', () => {

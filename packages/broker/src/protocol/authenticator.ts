@@ -24,9 +24,13 @@ export interface Authenticator {
   authenticate(credentials: Credentials): Principal | null;
 }
 
+// Principals are shared where they can be: a broker may hold many connections of the same user.
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+const ANONYMOUS: Principal = Object.freeze({ user: 'anonymous', groups: NO_GROUPS });
+
 /** Accepts every client, as the user it says it is. */
 export const acceptAnyone: Authenticator = {
-  authenticate: (c) => ({ user: c.login ?? 'anonymous', groups: [] }),
+  authenticate: (c) => (c.login === undefined ? ANONYMOUS : { user: c.login, groups: NO_GROUPS }),
 };
 
 /**
@@ -36,11 +40,10 @@ export const acceptAnyone: Authenticator = {
  */
 export function simpleAuthenticator(config: AuthenticationConfig): Authenticator {
   const users = new Map(config.users.map((u) => [u.username, u]));
+  const anonymous: Principal = Object.freeze({ user: config.anonymousUser, groups: Object.freeze([config.anonymousGroup]) });
   return {
     authenticate(c) {
-      if (c.login === undefined) {
-        return config.anonymousAccessAllowed ? { user: config.anonymousUser, groups: [config.anonymousGroup] } : null;
-      }
+      if (c.login === undefined) return config.anonymousAccessAllowed ? anonymous : null;
       const user = users.get(c.login);
       if (!user || user.password !== (c.passcode ?? '')) return null;
       return { user: user.username, groups: user.groups };

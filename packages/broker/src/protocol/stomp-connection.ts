@@ -2,6 +2,7 @@ import {
   CLIENT_COMMANDS,
   encodeFrame,
   FrameParser,
+  type FrameParserOptions,
   HEARTBEAT_EOL,
   negotiateVersion,
   NUL_BYTE,
@@ -26,14 +27,15 @@ import { type BrokerErrorCode, StompProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MessageStore, StoredMessage, StoreOp } from '../store/message-store.js';
 import { StoreError } from '../store/message-store.js';
-import type { StompTransport } from '../transport/transport.js';
-import type { Authenticator, Principal } from './authenticator.js';
+import type { StompTransport, TransportHandler } from '../transport/transport.js';
+import type { Authenticator, Credentials, Principal } from './authenticator.js';
 import type { Authorizer } from '../security/authorization.js';
 import { parseDestination } from '../core/destination-name.js';
 import { STATISTICS_PREFIX } from '../metrics/statistics.js';
 import { messageFromSend } from './message-headers.js';
 import { encodeMessagePrefix, writeMessageFrame } from './message-frame.js';
 import { Outbox } from './outbox.js';
+import { type HeartbeatClient, heartbeats, monotonicNow } from './heartbeat-scheduler.js';
 
 /** The `server` header of CONNECTED. */
 export const SERVER_NAME = 'tsmq/0.1.0';
@@ -112,27 +114,49 @@ interface Transaction {
 
 type ConnectionState = 'new' | 'connected' | 'closing' | 'closed';
 
+/** Parser options per connector: one object shared by its connections rather than one each. */
+const parserOptions = new WeakMap<TransportConnectorConfig, FrameParserOptions>();
+
+function parserOptionsFor(connector: TransportConnectorConfig): FrameParserOptions {
+  let options = parserOptions.get(connector);
+  if (options === undefined) {
+    options = { maxFrameSize: connector.maxFrameSize, commands: CLIENT_COMMANDS };
+    parserOptions.set(connector, options);
+  }
+  return options;
+}
+
 /**
  * One client connection: the STOMP protocol state machine (STOMP 1.0, 1.1 and 1.2) between a
  * transport and the destinations.
  */
-export class StompConnection implements MessageSink {
+export class StompConnection implements MessageSink, TransportHandler, HeartbeatClient {
   private state: ConnectionState = 'new';
   private version: StompVersion = '1.0';
-  private readonly parser: FrameParser;
+  /**
+   * Made on the first byte that is not a heart-beat, and given back by an idle connection (see
+   * {@link StompConnection.shedParser}): most connections of a busy broker send nothing but
+   * heart-beats most of the time.
+   */
+  private parser: FrameParser | undefined;
   private principal: Principal | undefined;
   /** CONNECT's `client-id` header: names the owner of durable subscriptions. */
   private clientId: string | undefined;
   /** This connection as the sender of a message (noLocal checks). */
   private origin: Origin;
 
-  private readonly subscriptions = new Map<string, Subscription>();
+  // The maps and waiter lists below are created on first use: most of the connections a
+  // broker holds are idle, and an empty Map costs as much as the rest of the connection.
+  private subscriptions: Map<string, Subscription> | undefined;
   /** Unacknowledged deliveries by ack id, across subscriptions. */
-  private readonly deliveries = new Map<string, Delivery>();
+  private deliveries: Map<string, Delivery> | undefined;
   private ackCounter = 0;
-  private readonly transactions = new Map<string, Transaction>();
+  private transactions: Map<string, Transaction> | undefined;
 
-  private readonly outbox = new Outbox();
+  /** This turn's output: made by the first frame of a turn, handed to the transport by {@link StompConnection.flush}. */
+  private outbox: Outbox | undefined;
+  /** CONNECT was the last frame parsed: the client may now sit idle, sending only heart-beats. */
+  private justConnected = false;
   private flushScheduled = false;
   private writable = true;
   /** Dispatch stopped because the outbox was full; dispatch again after the next flush. */
@@ -144,13 +168,17 @@ export class StompConnection implements MessageSink {
   private pendingWrites = 0;
   /** Bytes of message bodies in the pending store writes. */
   private pendingWriteBytes = 0;
-  private idleWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> | undefined;
 
-  private lastReadAt = Date.now();
-  private lastWriteAt = Date.now();
+  /** {@link monotonicNow} of the last read and of the last write. */
+  private lastReadAt = monotonicNow();
+  private lastWriteAt = this.lastReadAt;
   private sendEveryMs = 0;
   private silentAfterMs = 0;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** @internal Owned by the heart-beat scheduler. */
+  heartbeatAt = 0;
+  /** @internal Owned by the heart-beat scheduler. */
+  heartbeatSlot = -1;
 
   constructor(
     /** Unique id; also the CONNECTED `session` header. */
@@ -160,15 +188,8 @@ export class StompConnection implements MessageSink {
     private readonly ctx: ConnectionContext,
   ) {
     this.origin = { connectionId: id, clientId: undefined };
-    this.parser = new FrameParser((frame) => this.onFrame(frame), {
-      maxFrameSize: connector.maxFrameSize,
-      commands: CLIENT_COMMANDS,
-    });
-    transport.attach({
-      onData: (chunk) => this.onData(chunk),
-      onDrain: () => this.onDrain(),
-      onClose: () => this.onTransportClosed(),
-    });
+    // The connection is its transport's handler: no closures per connection.
+    transport.attach(this);
   }
 
   /** Remote address of the client, for logs. */
@@ -183,11 +204,20 @@ export class StompConnection implements MessageSink {
 
   // ---- input ---------------------------------------------------------------------------------
 
-  private onData(chunk: Uint8Array): void {
+  /** @internal {@link TransportHandler}: bytes from the client. */
+  onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
-    this.lastReadAt = Date.now();
+    this.lastReadAt = monotonicNow();
     try {
-      this.parser.push(chunk);
+      const parser = this.parser ?? (onlyLineEnds(chunk) ? undefined : this.newParser());
+      // STOMP 1.2 §Heart-beating: EOLs between frames are heart-beats, which only move lastReadAt.
+      if (parser !== undefined) {
+        parser.push(chunk);
+        if (this.justConnected) {
+          this.justConnected = false;
+          if (parser.bufferedBytes === 0) this.parser = undefined;
+        }
+      }
     } catch (error) {
       if (error instanceof StompCodecError) {
         this.fail(new StompProtocolError(error.code, describeCode(error.code), error.message));
@@ -202,6 +232,21 @@ export class StompConnection implements MessageSink {
       this.pauseReading(PAUSED_FOR_TURN);
       this.ctx.yieldTurn(this);
     }
+  }
+
+  private newParser(): FrameParser {
+    const parser = new FrameParser((frame) => this.onFrame(frame), parserOptionsFor(this.connector));
+    parser.setVersion(this.version);
+    this.parser = parser;
+    return parser;
+  }
+
+  /**
+   * Gives back the parser when no frame is in progress. Called at heart-beat time (and after
+   * CONNECT), so a connection that sends only heart-beats does not hold one for long.
+   */
+  private shedParser(): void {
+    if (this.state === 'connected' && this.parser !== undefined && this.parser.bufferedBytes === 0) this.parser = undefined;
   }
 
   /** The turn in which this connection yielded is over and its output written: read again. */
@@ -275,12 +320,7 @@ export class StompConnection implements MessageSink {
       );
     }
     const [cx, cy] = h['heart-beat'] === undefined ? this.connector.defaultHeartBeat : parseHeartBeat(h['heart-beat']);
-    const principal = this.ctx.authenticator.authenticate({
-      login: h.login,
-      passcode: h.passcode,
-      remoteAddress: this.transport.remoteAddress,
-      connector: this.connector.name,
-    });
+    const principal = this.ctx.authenticator.authenticate(new ConnectCredentials(h.login, h.passcode, this.transport, this.connector.name));
     if (principal === null) {
       // ActiveMQ's wording, which users grep their logs for.
       const text = `User name [${h.login ?? ''}] or password is invalid.`;
@@ -292,7 +332,8 @@ export class StompConnection implements MessageSink {
     this.clientId = clientId;
     this.origin = { connectionId: this.id, clientId };
     this.version = version;
-    this.parser.setVersion(version);
+    this.parser?.setVersion(version);
+    this.justConnected = true;
     this.state = 'connected';
     // The broker can beat as often as the client wants (sx = cy) and asks for beats as often as
     // the client offers (sy = cx), so each side's rate is the client's own.
@@ -395,7 +436,7 @@ export class StompConnection implements MessageSink {
    */
   private waitForMemory(memory: MemoryUsage): void {
     if ((this.pausedFor & PAUSED_FOR_MEMORY) !== 0) return;
-    for (const s of this.subscriptions.values()) if (s.pending.length > 0 || s.inflight.size > 0) return;
+    if (this.subscriptions) for (const s of this.subscriptions.values()) if (s.pending.length > 0 || s.inflight.size > 0) return;
     this.pauseReading(PAUSED_FOR_MEMORY);
     // sendFailIfNoSpaceAfterTimeout: the producer's next SEND waits unread in the socket; if no
     // room appears in time, it fails (and, per STOMP 1.2 §ERROR, the connection closes).
@@ -473,7 +514,7 @@ export class StompConnection implements MessageSink {
     const h = frame.headers;
     const header = requireHeader(h, 'destination', 'SUBSCRIBE');
     const id = this.version === '1.0' ? (h.id ?? header) : requireHeader(h, 'id', 'SUBSCRIBE');
-    if (this.subscriptions.has(id)) {
+    if (this.subscriptions?.has(id)) {
       throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', 'duplicate subscription id', `Subscription id ${JSON.stringify(id)} is already in use on this connection.`);
     }
     const ack = parseAckMode(h.ack);
@@ -492,7 +533,7 @@ export class StompConnection implements MessageSink {
     } else {
       subscription = new Subscription(id, destination, ack, prefetch, this, this.id, selector, h['activemq.noLocal'] === 'true', h['activemq.exclusive'] === 'true');
     }
-    this.subscriptions.set(id, subscription);
+    (this.subscriptions ??= new Map()).set(id, subscription);
     if (h.receipt !== undefined) this.writeReceipt(h.receipt);
     destination.addSubscription(subscription);
     destination.dispatch();
@@ -510,7 +551,7 @@ export class StompConnection implements MessageSink {
       throw new StompProtocolError('INVALID_DESTINATION', 'only queues can be browsed', `${header} is not a queue.`);
     }
     const subscription = new Subscription(id, destination, 'auto', DEFAULT_PREFETCH, this, this.id, selector);
-    this.subscriptions.set(id, subscription);
+    (this.subscriptions ??= new Map()).set(id, subscription);
     if (receipt !== undefined) this.writeReceipt(receipt);
     // Messages sent after this SUBSCRIBE get higher seqs and are not part of the snapshot.
     const upTo = this.ctx.nextSeq();
@@ -542,7 +583,7 @@ export class StompConnection implements MessageSink {
     const h = frame.headers;
     const id = this.version === '1.0' ? (h.id ?? h.destination) : h.id;
     const durableName = durableNameOf(h);
-    const subscription = id === undefined ? undefined : this.subscriptions.get(id);
+    const subscription = id === undefined ? undefined : this.subscriptions?.get(id);
     if (subscription) this.removeSubscription(subscription);
     else if (durableName === undefined) {
       if (id === undefined) throw missingHeader('id', 'UNSUBSCRIBE');
@@ -561,8 +602,9 @@ export class StompConnection implements MessageSink {
   }
 
   private removeSubscription(subscription: Subscription): void {
-    this.subscriptions.delete(subscription.id);
-    for (const ackId of subscription.inflight.keys()) this.deliveries.delete(ackId);
+    this.subscriptions?.delete(subscription.id);
+    const deliveries = this.deliveries;
+    if (deliveries) for (const ackId of subscription.inflight.keys()) deliveries.delete(ackId);
     subscription.active = false;
     subscription.destination.removeSubscription(subscription);
   }
@@ -617,7 +659,7 @@ export class StompConnection implements MessageSink {
     const messages: StoredMessage[] = new Array<StoredMessage>(settled.length);
     for (let i = 0; i < settled.length; i++) {
       const d = settled[i]!;
-      this.deliveries.delete(d.ackId);
+      this.deliveries?.delete(d.ackId);
       messages[i] = d.message;
     }
     return { subscription: delivery.subscription, messages };
@@ -628,7 +670,7 @@ export class StompConnection implements MessageSink {
     const command = frame.command;
     if (this.version === '1.2') {
       const ackId = requireHeader(h, 'id', command);
-      const d = this.deliveries.get(ackId);
+      const d = this.deliveries?.get(ackId);
       if (!d) throw unknownAck(ackId, command);
       return d;
     }
@@ -636,11 +678,11 @@ export class StompConnection implements MessageSink {
     let candidates: Iterable<Subscription>;
     if (this.version === '1.1') {
       const subId = requireHeader(h, 'subscription', command);
-      const sub = this.subscriptions.get(subId);
+      const sub = this.subscriptions?.get(subId);
       if (!sub) throw unknownAck(messageId, command);
       candidates = [sub];
     } else {
-      candidates = this.subscriptions.values();
+      candidates = this.subscriptions?.values() ?? [];
     }
     for (const sub of candidates) {
       for (const d of sub.inflight.values()) if (d.message.messageId === messageId) return d;
@@ -653,25 +695,25 @@ export class StompConnection implements MessageSink {
   private transactionOf(h: StompHeaders): Transaction | undefined {
     const id = h.transaction;
     if (id === undefined) return undefined;
-    const tx = this.transactions.get(id);
+    const tx = this.transactions?.get(id);
     if (!tx) throw unknownTransaction(id);
     return tx;
   }
 
   private onBegin(frame: StompFrame): void {
     const id = requireHeader(frame.headers, 'transaction', 'BEGIN');
-    if (this.transactions.has(id)) {
+    if (this.transactions?.has(id)) {
       throw new StompProtocolError('DUPLICATE_TRANSACTION', 'transaction already begun', `Transaction ${JSON.stringify(id)} is already active on this connection.`);
     }
-    this.transactions.set(id, { sends: [], acks: [], nacks: [] });
+    (this.transactions ??= new Map()).set(id, { sends: [], acks: [], nacks: [] });
     if (frame.headers.receipt !== undefined) this.writeReceipt(frame.headers.receipt);
   }
 
   private takeTransaction(frame: StompFrame): Transaction {
     const id = requireHeader(frame.headers, 'transaction', frame.command);
-    const tx = this.transactions.get(id);
+    const tx = this.transactions?.get(id);
     if (!tx) throw unknownTransaction(id);
-    this.transactions.delete(id);
+    this.transactions!.delete(id);
     return tx;
   }
 
@@ -740,7 +782,7 @@ export class StompConnection implements MessageSink {
 
   canWrite(): boolean {
     if (!this.writable || this.state !== 'connected') return false;
-    if (this.outbox.bytes >= OUTBOX_LIMIT) {
+    if (this.outbox !== undefined && this.outbox.bytes >= OUTBOX_LIMIT) {
       this.blockedOnOutbox = true;
       return false;
     }
@@ -749,19 +791,20 @@ export class StompConnection implements MessageSink {
 
   registerDelivery(subscription: Subscription, message: StoredMessage): Delivery {
     const delivery: Delivery = { ackId: String(++this.ackCounter), message, subscription };
-    this.deliveries.set(delivery.ackId, delivery);
+    (this.deliveries ??= new Map()).set(delivery.ackId, delivery);
     return delivery;
   }
 
   writeMessage(subscription: Subscription, message: StoredMessage, ackId: string | undefined): void {
     const prefix = (subscription.framePrefix ??= encodeMessagePrefix(subscription.id, this.version));
     const body = message.body;
+    const outbox = (this.outbox ??= new Outbox());
     if (body.byteLength > COPY_BODY_LIMIT && !this.transport.messageOriented) {
-      writeMessageFrame(this.outbox, prefix, message, this.version, ackId, false);
+      writeMessageFrame(outbox, prefix, message, this.version, ackId, false);
       this.out(body);
       this.out(NUL_BYTE);
     } else {
-      writeMessageFrame(this.outbox, prefix, message, this.version, ackId, true);
+      writeMessageFrame(outbox, prefix, message, this.version, ackId, true);
       this.scheduleOutput();
     }
   }
@@ -776,7 +819,7 @@ export class StompConnection implements MessageSink {
   }
 
   private out(chunk: Uint8Array): void {
-    this.outbox.append(chunk);
+    (this.outbox ??= new Outbox()).append(chunk);
     this.scheduleOutput();
   }
 
@@ -790,9 +833,12 @@ export class StompConnection implements MessageSink {
   /** Writes everything collected this turn in one transport write. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.outbox.isEmpty || this.state === 'closed') return;
-    const chunks = this.outbox.take();
-    this.lastWriteAt = Date.now();
+    const outbox = this.outbox;
+    if (outbox === undefined || outbox.isEmpty || this.state === 'closed') return;
+    // A connection between turns holds no outbox: most connections are idle most of the time.
+    this.outbox = undefined;
+    const chunks = outbox.take();
+    this.lastWriteAt = monotonicNow();
     if (!this.transport.write(chunks)) {
       this.writable = false;
       this.pauseReading(PAUSED_FOR_OUTPUT);
@@ -802,7 +848,8 @@ export class StompConnection implements MessageSink {
     }
   }
 
-  private onDrain(): void {
+  /** @internal {@link TransportHandler}: the transport takes output again. */
+  onDrain(): void {
     if (this.writable) return;
     this.writable = true;
     this.resumeReading(PAUSED_FOR_OUTPUT);
@@ -810,16 +857,20 @@ export class StompConnection implements MessageSink {
   }
 
   private dispatchAll(): void {
-    for (const s of this.subscriptions.values()) s.destination.dispatch();
-    if (this.writableWaiters.length > 0) for (const w of this.writableWaiters.splice(0)) w();
+    if (this.subscriptions) for (const s of this.subscriptions.values()) s.destination.dispatch();
+    const waiters = this.writableWaiters;
+    if (waiters !== undefined) {
+      this.writableWaiters = undefined;
+      for (const w of waiters) w();
+    }
   }
 
   /** Browsers waiting for the connection to take output again. */
-  private writableWaiters: Array<() => void> = [];
+  private writableWaiters: Array<() => void> | undefined;
 
   /** Resolves when output room is back (after a flush of a full outbox or a transport drain). */
   private writable$(): Promise<void> {
-    return new Promise((resolve) => this.writableWaiters.push(resolve));
+    return new Promise((resolve) => (this.writableWaiters ??= []).push(resolve));
   }
 
   // ---- flow control of the producer side -----------------------------------------------------
@@ -840,19 +891,20 @@ export class StompConnection implements MessageSink {
     }
     // A microtask later, so that the caller first writes the RECEIPT this write completes: a
     // DISCONNECT receipt (or a flow-control ERROR) waiting for idleness must come after it.
-    if (this.pendingWrites === 0 && this.idleWaiters.length > 0) queueMicrotask(() => this.runIdleWaiters());
+    if (this.pendingWrites === 0 && this.idleWaiters !== undefined) queueMicrotask(() => this.runIdleWaiters());
   }
 
   private runIdleWaiters(): void {
     if (this.pendingWrites !== 0) return; // a new write began; its endWrite() runs them
     const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    if (waiters === undefined) return;
+    this.idleWaiters = undefined;
     for (const w of waiters) w();
   }
 
   private whenIdle(fn: () => void): void {
     if (this.pendingWrites === 0) fn();
-    else this.idleWaiters.push(fn);
+    else (this.idleWaiters ??= []).push(fn);
   }
 
   private pauseReading(reason: number): void {
@@ -865,7 +917,7 @@ export class StompConnection implements MessageSink {
     this.pausedFor &= ~reason;
     if (this.pausedFor === 0) {
       // Silence while the broker was not reading is not the client's.
-      this.lastReadAt = Date.now();
+      this.lastReadAt = monotonicNow();
       this.transport.resume();
     }
   }
@@ -875,35 +927,41 @@ export class StompConnection implements MessageSink {
   private startHeartbeat(sendEveryMs: number, expectEveryMs: number): void {
     this.sendEveryMs = sendEveryMs;
     this.silentAfterMs = expectEveryMs > 0 ? Math.ceil(expectEveryMs * this.connector.hbGracePeriodMultiplier) : 0;
-    this.lastReadAt = this.lastWriteAt = Date.now();
+    this.lastReadAt = this.lastWriteAt = monotonicNow();
     this.scheduleHeartbeat();
   }
 
   private scheduleHeartbeat(): void {
     if (this.sendEveryMs === 0 && this.silentAfterMs === 0) return;
+    const now = monotonicNow();
     let due = Infinity;
-    if (this.sendEveryMs > 0) due = this.lastWriteAt + this.sendEveryMs;
-    if (this.silentAfterMs > 0) due = Math.min(due, this.lastReadAt + this.silentAfterMs);
-    this.heartbeatTimer = setTimeout(this.heartbeatTick, Math.max(1, due - Date.now()));
-    this.heartbeatTimer.unref();
+    // While output waits for a drain, or reading is paused, the clock in question stands still
+    // (the client is still receiving, or its silence is ours): looking again a period later is
+    // enough, rather than every millisecond.
+    if (this.sendEveryMs > 0) due = this.writable ? this.lastWriteAt + this.sendEveryMs : now + this.sendEveryMs;
+    if (this.silentAfterMs > 0) {
+      // One past the limit: silence of exactly silentAfterMs is still allowed.
+      due = Math.min(due, this.pausedFor === 0 ? this.lastReadAt + this.silentAfterMs + 1 : now + this.silentAfterMs);
+    }
+    heartbeats.schedule(this, due);
   }
 
-  private readonly heartbeatTick = (): void => {
-    this.heartbeatTimer = undefined;
+  /** @internal {@link HeartbeatClient}: a heart-beat is due to be sent or checked. */
+  heartbeatDue(now: number): void {
     if (this.state === 'closed') return;
-    const now = Date.now();
     if (this.silentAfterMs > 0 && this.pausedFor === 0 && now - this.lastReadAt > this.silentAfterMs) {
       this.ctx.logger.warn(`connection ${this.id} (${this.remoteAddress}): no data for ${now - this.lastReadAt} ms, closing`);
       this.transport.destroy();
-      this.onTransportClosed();
+      this.onClose();
       return;
     }
     if (this.sendEveryMs > 0 && now - this.lastWriteAt >= this.sendEveryMs && this.writable) {
       this.lastWriteAt = now;
       this.transport.write([HEARTBEAT_EOL]);
     }
+    this.shedParser();
     this.scheduleHeartbeat();
-  };
+  }
 
   // ---- errors and closing --------------------------------------------------------------------
 
@@ -946,7 +1004,8 @@ export class StompConnection implements MessageSink {
     this.transport.close();
   }
 
-  private onTransportClosed(): void {
+  /** @internal {@link TransportHandler}: the transport closed. */
+  onClose(): void {
     this.release();
   }
 
@@ -957,16 +1016,40 @@ export class StompConnection implements MessageSink {
   private release(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
-    for (const tx of this.transactions.values()) this.rollback(tx);
-    this.transactions.clear();
-    for (const s of [...this.subscriptions.values()]) this.removeSubscription(s);
-    this.deliveries.clear();
-    this.outbox.clear();
+    heartbeats.cancel(this);
+    if (this.transactions) for (const tx of this.transactions.values()) this.rollback(tx);
+    this.transactions = undefined;
+    if (this.subscriptions) for (const s of [...this.subscriptions.values()]) this.removeSubscription(s);
+    this.deliveries = undefined;
+    this.outbox = undefined;
+    this.parser = undefined;
     this.ctx.registry.deleteTemporaries(this.id);
     if (this.clientId !== undefined) this.ctx.registry.releaseClientId(this.clientId, this.id);
     this.ctx.connectionClosed(this);
   }
+}
+
+/** CONNECT's credentials; the remote address is looked up only for authenticators that ask, since Node keeps it on the socket once read. */
+class ConnectCredentials implements Credentials {
+  constructor(
+    readonly login: string | undefined,
+    readonly passcode: string | undefined,
+    private readonly transport: StompTransport,
+    readonly connector: string,
+  ) {}
+
+  get remoteAddress(): string {
+    return this.transport.remoteAddress;
+  }
+}
+
+/** True when `chunk` holds nothing but CR and LF bytes: heart-beats (STOMP 1.2 §Heart-beating). */
+function onlyLineEnds(chunk: Uint8Array): boolean {
+  for (let i = 0; i < chunk.length; i++) {
+    const b = chunk[i];
+    if (b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** Writes batches one after the other, so that a failure leaves later stores untouched. */

@@ -8,27 +8,59 @@ import type { AcceptHandler, Connector, StompTransport, TransportHandler } from 
 /** How long a closing socket may take to flush before it is destroyed. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
+/** The transport of a socket, for the listeners below (shared by all sockets, so no closures per socket). */
+const transportOf = Symbol('tsmq.transport');
+
+interface OwnedSocket extends net.Socket {
+  [transportOf]?: SocketTransport;
+}
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[transportOf]!.handler!.onData(chunk);
+}
+
+function onSocketDrain(this: OwnedSocket): void {
+  this[transportOf]!.handler!.onDrain();
+}
+
+function onSocketError(this: OwnedSocket): void {
+  this.destroy();
+}
+
+function onSocketClose(this: OwnedSocket): void {
+  const transport = this[transportOf]!;
+  if (transport.closed) return;
+  transport.closed = true;
+  transport.handler!.onClose();
+}
+
 /** STOMP over a TCP (or TLS) socket. */
 export class SocketTransport implements StompTransport {
-  readonly remoteAddress: string;
   readonly messageOriented = false;
-  private closed = false;
+  private peer: string | undefined;
+  /** @internal Set once the close was reported. */
+  closed = false;
+  /** @internal Set by {@link SocketTransport.attach}. */
+  handler: TransportHandler | undefined;
 
   constructor(private readonly socket: net.Socket) {
-    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
   }
 
+  // Looked up when first asked for (logs, authenticators that want it): Node caches the peer's
+  // address on the socket once read, which an idle connection need not pay for.
+  get remoteAddress(): string {
+    return (this.peer ??= `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`);
+  }
+
   attach(handler: TransportHandler): void {
-    const socket = this.socket;
-    socket.on('data', (chunk: Buffer) => handler.onData(chunk));
-    socket.on('drain', () => handler.onDrain());
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      if (this.closed) return;
-      this.closed = true;
-      handler.onClose();
-    });
+    const socket = this.socket as OwnedSocket;
+    this.handler = handler;
+    socket[transportOf] = this;
+    socket.on('data', onSocketData);
+    socket.on('drain', onSocketDrain);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
   }
 
   write(chunks: Uint8Array[]): boolean {
