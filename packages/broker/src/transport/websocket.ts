@@ -1,51 +1,65 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type net from 'node:net';
 import type { TransportConnectorConfig } from '@tsmq/config';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { boundAddress, closeServer, listen } from './listen.js';
 import { loadTlsOptions } from './tls-options.js';
 import type { AcceptHandler, Connector, StompTransport, TransportHandler } from './transport.js';
+import { answerUpgrade } from './websocket-handshake.js';
+import {
+  CLOSE_NORMAL,
+  FrameReader,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_PONG,
+  serverFrameHeader,
+} from './websocket-frames.js';
 
-/** STOMP WebSocket subprotocols, most preferred first. */
-export const STOMP_SUBPROTOCOLS: readonly string[] = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+export { STOMP_SUBPROTOCOLS } from './websocket-handshake.js';
 
-/** Bytes queued in the WebSocket above which write() reports a full buffer. */
-const HIGH_WATER_MARK = 1024 * 1024;
+/** How long a closing connection may take to finish the closing handshake before it is destroyed. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
- * STOMP over one WebSocket. Incoming messages (text or binary) are fed to the parser as bytes,
- * so a message may hold several frames or part of one; each outgoing frame is one binary message.
+ * STOMP over one WebSocket (RFC 6455), framed here rather than by a WebSocket library: payload
+ * bytes go to the STOMP parser as they arrive (see {@link FrameReader}), and each chunk written
+ * becomes one binary message, its header and payload leaving in one corked write with the rest
+ * of the batch. Flow control is the socket's own: `write` reports a full buffer as a TCP socket
+ * does, and `pause` stops reading the socket.
  */
 export class WebSocketTransport implements StompTransport {
   readonly remoteAddress: string;
   readonly messageOriented = true;
-  private handler: TransportHandler | undefined;
-  private waitingForDrain = false;
   private closed = false;
-  /** Invoked when the last frame of a batch left the buffer; one closure per transport. */
-  private readonly onFlushed = () => {
-    if (this.waitingForDrain && this.ws.bufferedAmount < HIGH_WATER_MARK) {
-      this.waitingForDrain = false;
-      this.handler?.onDrain();
-    }
-  };
+  /** A Close frame was sent: nothing else may follow it (RFC 6455 §5.5.1). */
+  private closeSent = false;
 
   constructor(
-    private readonly ws: WebSocket,
-    remoteAddress: string,
+    private readonly socket: net.Socket,
+    private readonly maxMessageSize: number,
   ) {
-    this.remoteAddress = remoteAddress;
+    this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    // Idle connections are STOMP heart-beating's business, not an HTTP server timeout's.
+    socket.setTimeout(0);
   }
 
   attach(handler: TransportHandler): void {
-    this.handler = handler;
-    this.ws.on('message', (data: RawData) => {
-      if (Array.isArray(data)) for (const part of data) handler.onData(part);
-      else handler.onData(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+    const socket = this.socket;
+    const reader = new FrameReader(this.maxMessageSize, {
+      onData: (bytes) => handler.onData(bytes),
+      onPing: (payload) => {
+        if (!this.closeSent) this.writeFrame(OP_PONG, payload);
+      },
+      // RFC 6455 §5.5.1: a Close frame is answered with one (echoing its code), then the TCP connection ends.
+      onClose: (code) => this.finish(code ?? CLOSE_NORMAL),
+      onError: (code) => this.finish(code),
     });
-    this.ws.on('error', () => this.ws.terminate());
-    this.ws.on('close', () => {
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('drain', () => handler.onDrain());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
       if (this.closed) return;
       this.closed = true;
       handler.onClose();
@@ -53,43 +67,60 @@ export class WebSocketTransport implements StompTransport {
   }
 
   write(chunks: Uint8Array[]): boolean {
-    const ws = this.ws;
-    if (ws.readyState !== WebSocket.OPEN) return true;
-    const last = chunks.length - 1;
-    for (let i = 0; i < last; i++) ws.send(chunks[i]!, { binary: true });
-    ws.send(chunks[last]!, { binary: true }, this.onFlushed);
-    if (ws.bufferedAmount >= HIGH_WATER_MARK) {
-      this.waitingForDrain = true;
-      return false;
-    }
-    return true;
+    const socket = this.socket;
+    if (socket.destroyed || this.closeSent) return true;
+    if (chunks.length === 1) return this.writeFrame(OP_BINARY, chunks[0]!);
+    // Corked writes leave as one writev: one syscall per batch, not per message.
+    socket.cork();
+    let ok = true;
+    for (const c of chunks) ok = this.writeFrame(OP_BINARY, c);
+    socket.uncork();
+    return ok;
   }
 
   pause(): void {
-    this.ws.pause();
+    this.socket.pause();
   }
 
   resume(): void {
-    this.ws.resume();
+    this.socket.resume();
   }
 
   close(): void {
-    if (this.ws.readyState === WebSocket.CLOSED) return;
-    this.ws.close(1000);
-    // A socket paused for flow control would never read the peer's close frame.
-    this.ws.resume();
-    setTimeout(() => this.ws.terminate(), CLOSE_TIMEOUT_MS).unref();
+    if (this.socket.destroyed) return;
+    this.finish(CLOSE_NORMAL);
   }
 
   destroy(): void {
-    this.ws.terminate();
+    this.socket.destroy();
   }
-}
 
-/** Picks the best STOMP subprotocol the client offered; none offered is accepted too. */
-function chooseSubprotocol(offered: Set<string>): string | false {
-  for (const p of STOMP_SUBPROTOCOLS) if (offered.has(p)) return p;
-  return false;
+  private writeFrame(opcode: number, payload: Uint8Array): boolean {
+    const socket = this.socket;
+    if (payload.length === 0) return socket.write(serverFrameHeader(opcode, 0));
+    socket.cork();
+    socket.write(serverFrameHeader(opcode, payload.length));
+    const ok = socket.write(payload);
+    socket.uncork();
+    return ok;
+  }
+
+  /** Sends a Close frame after what was written, ends the TCP connection, and destroys it if the peer lingers. */
+  private finish(code: number): void {
+    this.sendClose(code);
+    this.socket.end();
+    // A socket paused for flow control would never read the peer's Close frame and FIN.
+    this.socket.resume();
+    setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS).unref();
+  }
+
+  private sendClose(code: number): void {
+    if (this.closeSent || this.socket.destroyed || !this.socket.writable) return;
+    this.closeSent = true;
+    const payload = Buffer.allocUnsafe(2);
+    payload.writeUInt16BE(code, 0);
+    this.writeFrame(OP_CLOSE, payload);
+  }
 }
 
 /** Listens for STOMP over WebSocket (`ws`) or secure WebSocket (`wss`), on any path. */
@@ -100,23 +131,33 @@ export async function startWebSocketConnector(
   const server =
     config.protocol === 'wss' ? https.createServer(await loadTlsOptions(config)) : http.createServer();
   server.on('tlsClientError', () => {});
-  const wss = new WebSocketServer({
-    server,
-    handleProtocols: chooseSubprotocol,
-    // The STOMP parser enforces maxFrameSize; this only bounds one WebSocket message.
-    maxPayload: config.maxFrameSize + 64 * 1024,
-    perMessageDeflate: false,
+  // The STOMP parser enforces maxFrameSize; this only bounds one WebSocket message.
+  const maxMessageSize = config.maxFrameSize + 64 * 1024;
+  const sockets = new Set<net.Socket>();
+  server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    const text = 'This endpoint speaks STOMP over WebSocket only.';
+    response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain', Connection: 'close' }).end(text);
   });
-  wss.on('connection', (ws, request) => {
-    const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-    accept(new WebSocketTransport(ws, remote));
+  server.on('upgrade', (request: http.IncomingMessage, duplex: Duplex, head: Buffer) => {
+    const socket = duplex as net.Socket;
+    socket.on('error', () => socket.destroy());
+    const answer = answerUpgrade(request);
+    if (!answer.accepted) {
+      socket.end(answer.response);
+      return;
+    }
+    socket.write(answer.response);
+    // Bytes the client sent right after its request are the start of the first frame.
+    if (head.length > 0) socket.unshift(head);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    accept(new WebSocketTransport(socket, maxMessageSize));
   });
   await listen(server, config.host, config.port, config.protocol);
   return {
     address: () => boundAddress(server, config.host),
     close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
       await closeServer(server);
     },
   };
