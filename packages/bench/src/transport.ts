@@ -3,8 +3,10 @@
  * WebSocket message (the convention of STOMP over WebSocket clients and servers).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { WebSocket } from 'ws';
 import { BrokerConnectionError, BenchTimeoutError } from './errors.js';
+import { encodeMaskedFrame } from './websocket-frame.js';
 
 /** Where to connect. */
 export type Endpoint = { kind: 'tcp'; host: string; port: number } | { kind: 'ws'; url: string; protocols: string[] };
@@ -83,16 +85,7 @@ class TcpTransport implements Transport {
   }
 
   drained(): Promise<void> {
-    if (!this.socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
+    return socketDrained(this.socket);
   }
 
   end(): void {
@@ -104,60 +97,94 @@ class TcpTransport implements Transport {
   }
 }
 
+/** What http.request passes to `createConnection` for an upgrade request. */
+type ConnectOptions = tls.ConnectionOptions & { host?: string; port?: number; path?: string | undefined; socketPath?: string };
+
+/** Opens the socket of a WebSocket handshake, as `ws` itself would. */
+function connect(options: ConnectOptions, secure: boolean): net.Socket {
+  // The request's `path` is the URL path; to net.connect it would mean a local socket file.
+  options.path = secure ? undefined : options.socketPath;
+  if (secure && options.servername === undefined) options.servername = net.isIP(options.host ?? '') ? '' : options.host;
+  const socket = secure ? tls.connect(options) : net.connect(options as net.NetConnectOpts);
+  socket.setNoDelay(true);
+  return socket;
+}
+
+/** Resolves once `socket` takes writes again, or is closed. */
+function socketDrained(socket: net.Socket): Promise<void> {
+  if (!socket.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
 function openWs(url: string, protocols: string[], timeoutMs: number): Promise<Transport> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    let socket: net.Socket | undefined;
+    const ws = new WebSocket(url, protocols, {
+      handshakeTimeout: timeoutMs,
+      perMessageDeflate: false,
+      // ws passes this on to http.request: it hands over the socket, so the transport can cork it.
+      createConnection: ((options: ConnectOptions) => {
+        socket = connect(options, url.startsWith('wss:'));
+        return socket;
+      }) as typeof net.createConnection,
+    });
     ws.binaryType = 'nodebuffer';
     ws.once('error', (err) => reject(new BrokerConnectionError(`cannot open ${url}: ${err.message}`, { cause: err })));
     ws.once('open', () => {
       ws.removeAllListeners('error');
-      resolve(new WsTransport(ws));
+      resolve(new WsTransport(ws, socket!));
     });
   });
 }
 
 /**
- * ws has no 'drain' event; the send callback tells when a message has reached the socket, so
- * the count of messages not yet written is the backpressure signal.
+ * STOMP over WebSocket, one STOMP frame per WebSocket message: the convention every STOMP over
+ * WebSocket server accepts (RabbitMQ's Web-STOMP among them), so the generator stays a neutral
+ * client. `ws` does the opening handshake, reads what the broker sends and answers its control
+ * frames; the data frames sent are encoded here ({@link encodeMaskedFrame}) and written straight
+ * to the socket, each whole, so they interleave with the control frames `ws` writes only at frame
+ * boundaries. Writes are corked and backpressured exactly as over TCP, so scenario 1 and its
+ * WebSocket twin differ only in the framing.
  */
-const WS_HIGH_WATER_MESSAGES = 256;
-
 class WsTransport implements Transport {
   onData: (chunk: Buffer) => void = () => {};
   onClose: (error?: Error) => void = () => {};
-  private unwritten = 0;
-  private drainWaiters: Array<() => void> = [];
   private failure: Error | undefined;
-  private readonly afterSend = (): void => {
-    this.unwritten--;
-    if (this.unwritten < WS_HIGH_WATER_MESSAGES / 2 && this.drainWaiters.length > 0) this.releaseWaiters();
-  };
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: net.Socket,
+  ) {
     ws.on('message', (data: Buffer) => this.onData(data));
     ws.on('error', (err) => {
       this.failure = err;
     });
-    ws.on('close', () => {
-      this.releaseWaiters();
-      this.onClose(this.failure);
-    });
+    ws.on('close', () => this.onClose(this.failure));
   }
 
   writeFrame(parts: readonly Uint8Array[]): boolean {
-    const message = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    this.unwritten++;
-    this.ws.send(message, { binary: true }, this.afterSend);
-    return this.unwritten < WS_HIGH_WATER_MESSAGES;
+    if (this.ws.readyState !== WebSocket.OPEN) return true;
+    return this.socket.write(encodeMaskedFrame(parts));
   }
 
-  cork(): void {}
+  cork(): void {
+    this.socket.cork();
+  }
 
-  uncork(): void {}
+  uncork(): void {
+    this.socket.uncork();
+  }
 
   drained(): Promise<void> {
-    if (this.unwritten < WS_HIGH_WATER_MESSAGES || this.ws.readyState !== WebSocket.OPEN) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return socketDrained(this.socket);
   }
 
   end(): void {
@@ -166,11 +193,5 @@ class WsTransport implements Transport {
 
   destroy(): void {
     this.ws.terminate();
-  }
-
-  private releaseWaiters(): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
   }
 }
