@@ -4,8 +4,8 @@ import { copyFile, mkdtemp, open, readdir, readFile, rm, stat, symlink, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JournalMessageStore } from '../../src/store/journal/index.js';
-import { queueContainer, StoreError, type StoredMessage, type StoreOp } from '../../src/store/message-store.js';
+import { JournalMessageStore, type JournalMessageStoreOptions } from '../../src/store/journal/index.js';
+import { durableContainer, queueContainer, StoreError, type StoredMessage, type StoreOp } from '../../src/store/message-store.js';
 import { sampleMessage } from './conformance.js';
 
 const Q = queueContainer('orders');
@@ -23,8 +23,13 @@ async function freshDir(): Promise<string> {
   return d;
 }
 
-async function openStore(directory: string, segmentSize = 1024 * 1024, storeLimit?: number) {
-  const store = new JournalMessageStore({ directory, segmentSize, storeLimit });
+/**
+ * `preallocate: false` for the tests that damage the last bytes of a file, which must then be the last
+ * record rather than the zeros of a preallocated segment; `checkpoint: false` where replay itself must
+ * read every record.
+ */
+async function openStore(directory: string, segmentSize = 1024 * 1024, storeLimit?: number, options: Partial<JournalMessageStoreOptions> = {}) {
+  const store = new JournalMessageStore({ directory, segmentSize, storeLimit, ...options });
   stores.push(store);
   const recovery = await store.open();
   return { store, recovery };
@@ -53,11 +58,15 @@ const add = (seq: number, body?: Uint8Array, container = Q): StoreOp => ({
  * What a crash leaves: the journal files as they are on disk now, copied while the store is still
  * open (it never gets to close()). Returns the copy's directory.
  */
-async function crashCopy(dir: string): Promise<string> {
+async function crashCopy(dir: string, withCheckpoint = false): Promise<string> {
   const copy = await freshDir();
+  // The checkpoint first: a crash never leaves one newer than the segments.
+  if (withCheckpoint) await copyFile(join(dir, CHECKPOINT), join(copy, CHECKPOINT));
   for (const f of await segmentFiles(dir)) await copyFile(join(dir, f), join(copy, f));
   return copy;
 }
+
+const CHECKPOINT = 'index.checkpoint';
 
 async function segmentFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => /^journal-\d+\.log$/.test(f)).sort((a, b) => parseInt(a.slice(8)) - parseInt(b.slice(8)));
@@ -149,13 +158,13 @@ describe('JournalMessageStore', () => {
 
   it('recovery: a torn tail (last record cut short by a crash) is cut off with a warning, earlier messages intact', async () => {
     const dir = await freshDir();
-    const { store } = await openStore(dir);
+    const { store } = await openStore(dir, undefined, undefined, { preallocate: false });
     for (let s = 1; s <= 10; s++) await store.write([add(s)]);
     // A crash during the last append: it reached the disk only in part.
     const crashed = await crashCopy(dir);
     const file = join(crashed, 'journal-1.log');
     await truncate(file, (await stat(file)).size - 3);
-    const { store: again, recovery } = await openStore(crashed);
+    const { store: again, recovery } = await openStore(crashed, undefined, undefined, { preallocate: false });
     expect(recovery.warnings.filter((w) => /journal-1\.log/.test(w))).toHaveLength(1);
     expect(recovery.warnings.join('\n')).toMatch(/journal-1\.log.*runs past the end/);
     expect(recovery.containers.get(Q)).toBe(9);
@@ -163,37 +172,86 @@ describe('JournalMessageStore', () => {
     // Appending continues after the last good record, and the next open finds nothing to repair.
     await again.write([add(11)]);
     await again.close();
-    const { store: third, recovery: r3 } = await openStore(crashed);
+    const { store: third, recovery: r3 } = await openStore(crashed, undefined, undefined, { preallocate: false });
     expect(r3.warnings).toEqual([]);
     expect(seqsOf(await third.load(Q, 0, 20))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
   });
 
   it('recovery: a flipped byte in the last record fails its CRC and the record is cut off with a warning', async () => {
     const dir = await freshDir();
-    const { store } = await openStore(dir);
+    const { store } = await openStore(dir, undefined, undefined, { preallocate: false });
     for (let s = 1; s <= 10; s++) await store.write([add(s)]);
     const crashed = await crashCopy(dir);
     const file = join(crashed, 'journal-1.log');
     const bytes = await readFile(file);
     bytes[bytes.length - 5]! ^= 0x40;
     await writeFile(file, bytes);
-    const { store: again, recovery } = await openStore(crashed);
+    const { store: again, recovery } = await openStore(crashed, undefined, undefined, { preallocate: false });
     expect(recovery.warnings.join('\n')).toMatch(/journal-1\.log: record checksum mismatch/);
     expect(seqsOf(await again.load(Q, 0, 20))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await stat(file)).size).toBeLessThan(bytes.length);
   });
 
-  it('recovery: a zero-filled tail (file extended but data never written) is cut off', async () => {
+  it('recovery: a zero-filled tail (file extended but data never written) is the end of the journal, where appending continues', async () => {
     const dir = await freshDir();
-    const { store } = await openStore(dir);
+    const { store } = await openStore(dir, undefined, undefined, { preallocate: false });
     for (let s = 1; s <= 3; s++) await store.write([add(s)]);
     const crashed = await crashCopy(dir);
-    const fh = await open(join(crashed, 'journal-1.log'), 'a');
+    const file = join(crashed, 'journal-1.log');
+    const fh = await open(file, 'a');
     await fh.write(new Uint8Array(4096));
     await fh.close();
-    const { store: again, recovery } = await openStore(crashed);
-    expect(recovery.warnings.join('\n')).toMatch(/journal-1\.log: record checksum mismatch at offset \d+; cut off the last 4096 bytes/);
+    const size = (await stat(file)).size;
+    // Zeros are what a preallocated segment holds after its last record: no damage, nothing to cut.
+    const { store: again, recovery } = await openStore(crashed, undefined, undefined, { preallocate: false });
+    expect(recovery.warnings.filter((w) => /journal-1\.log/.test(w))).toEqual([]);
     expect(seqsOf(await again.load(Q, 0, 20))).toEqual([1, 2, 3]);
+    await again.write([add(4)]);
+    expect((await stat(file)).size).toBe(size);
+    const { store: third } = await openStore(await crashCopy(crashed), undefined, undefined, { preallocate: false });
+    expect(seqsOf(await third.load(Q, 0, 20))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('preallocation: segments are written to their full size ahead of use; their unused zeros are not reported on reopen and appending continues after the last record', async () => {
+    const dir = await freshDir();
+    const segmentSize = 16 * 1024;
+    const { store } = await openStore(dir, segmentSize);
+    for (let s = 1; s <= 40; s++) await store.write([add(s, seededBytes(s, 1024))]);
+    await store.close();
+    const files = await segmentFiles(dir);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect((await stat(join(dir, f))).size).toBe(segmentSize);
+    // The next segment, prepared in the background, does not outlive the store.
+    expect((await readdir(dir)).filter((f) => f.endsWith('.prealloc'))).toEqual([]);
+    const { store: again, recovery } = await openStore(dir, segmentSize);
+    expect(recovery.warnings).toEqual([]);
+    await again.write([add(41, seededBytes(41, 100))]);
+    const { store: third, recovery: r3 } = await openStore(await crashCopy(dir), segmentSize);
+    expect(r3.warnings.filter((w) => /journal-\d+\.log/.test(w))).toEqual([]);
+    expect(seqsOf(await third.load(Q, 0, 100))).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
+  });
+
+  it('preallocation: a crash in the middle of an append (part of the record on disk, zeros after it) cuts that record off with a warning; earlier messages intact', async () => {
+    const dir = await freshDir();
+    const { store } = await openStore(dir);
+    for (let s = 1; s <= 10; s++) await store.write([add(s, new Uint8Array(600).fill(0xab))]);
+    const crashed = await crashCopy(dir);
+    const file = join(crashed, 'journal-1.log');
+    const bytes = await readFile(file);
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end--;
+    expect(end).toBeLessThan(bytes.length / 2); // the rest of the segment is preallocated zeros
+    // Only the first sectors of the last group write reached the disk.
+    bytes.fill(0, end - 300, end);
+    await writeFile(file, bytes);
+    const { store: again, recovery } = await openStore(crashed);
+    expect(recovery.warnings.join('\n')).toMatch(/journal-1\.log: record checksum mismatch at offset \d+; cut off/);
+    expect(seqsOf(await again.load(Q, 0, 20))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await again.write([add(11)]);
+    await again.close();
+    const { store: third, recovery: r3 } = await openStore(crashed);
+    expect(r3.warnings).toEqual([]);
+    expect(seqsOf(await third.load(Q, 0, 20))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
   });
 
   it('JMS 2.0 §3.4.7: after a crash the messages that were waiting are marked redelivered until consumed, also across a later clean restart', async () => {
@@ -230,7 +288,7 @@ describe('JournalMessageStore', () => {
 
   it('recovery: damage inside an older segment skips the rest of that segment with a warning and replays the next ones', async () => {
     const dir = await freshDir();
-    const { store } = await openStore(dir, 8192);
+    const { store } = await openStore(dir, 8192, undefined, { preallocate: false, checkpoint: false });
     for (let s = 1; s <= 20; s++) await store.write([add(s, seededBytes(s, 1000))]);
     await store.close();
     // The last record of segment 1 is a message (the clean-shutdown mark is in the newest segment).
@@ -240,7 +298,7 @@ describe('JournalMessageStore', () => {
     const bytes = await readFile(first);
     bytes[bytes.length - 500]! ^= 0xff; // inside the last record of segment 1
     await writeFile(first, bytes);
-    const { store: again, recovery } = await openStore(dir, 8192);
+    const { store: again, recovery } = await openStore(dir, 8192, undefined, { preallocate: false, checkpoint: false });
     expect(recovery.warnings).toHaveLength(1);
     expect(recovery.warnings[0]).toMatch(/journal-1\.log.*skipped/);
     const seqs = seqsOf(await again.load(Q, 0, 100));
@@ -343,4 +401,129 @@ describe('JournalMessageStore', () => {
     const { store: again } = await openStore(dir, 4 * 1024 * 1024);
     await check(again);
   }, 60_000);
+
+  describe('index checkpoint', () => {
+    const D = durableContainer('client-1', 'audit');
+    const subscription = { clientId: 'client-1', name: 'audit', destination: '/topic/audit', selector: "kind = 'x'", noLocal: false };
+
+    it('open() loads the checkpoint and replays only the records after it: messages, removals, redelivery counts and subscriptions as before the crash', async () => {
+      const dir = await freshDir();
+      const segmentSize = 16 * 1024;
+      const { store } = await openStore(dir, segmentSize);
+      await store.write([{ op: 'addSubscription', subscription }]);
+      for (let s = 1; s <= 60; s++) await store.write([add(s, seededBytes(s, 1024), s % 3 === 0 ? D : Q)]);
+      await store.write([{ op: 'update', container: Q, seq: 2, redeliveryCount: 4, deliverAt: 0 }]);
+      for (const seq of [1, 4, 5]) await store.write([{ op: 'remove', container: Q, seq }]);
+      expect(store.stats().checkpoints).toBeGreaterThan(0);
+      // After the last checkpoint: more adds, a removal of a message the checkpoint holds, an update.
+      const checkpointed = await readFile(join(dir, CHECKPOINT));
+      for (let s = 61; s <= 64; s++) await store.write([add(s, seededBytes(s, 1024))]);
+      await store.write([{ op: 'remove', container: Q, seq: 7 }]);
+      await store.write([{ op: 'update', container: Q, seq: 8, redeliveryCount: 2, deliverAt: 0 }]);
+      expect(await readFile(join(dir, CHECKPOINT))).toEqual(checkpointed);
+      const crashed = await crashCopy(dir, true);
+      const { store: again, recovery } = await openStore(crashed, segmentSize);
+      expect(again.stats().replayedBytes).toBeLessThan((await diskBytes(crashed)) / 2);
+      expect(recovery.subscriptions).toEqual([subscription]);
+      expect(recovery.lastSeq).toBe(64);
+      const queued = Array.from({ length: 64 }, (_, i) => i + 1).filter((s) => (s > 60 || s % 3 !== 0) && ![1, 4, 5, 7].includes(s));
+      expect(recovery.containers.get(Q)).toBe(queued.length);
+      const page = await again.load(Q, 0, 100);
+      expect(seqsOf(page)).toEqual(queued);
+      for (const m of page) expect(Buffer.from(m.body).equals(Buffer.from(seededBytes(m.seq, 1024)))).toBe(true);
+      // JMS 2.0 §3.4.7: crashed, so every waiting message counts as possibly delivered; explicit counts stay.
+      expect(page.find((m) => m.seq === 2)?.redeliveryCount).toBe(4);
+      expect(page.find((m) => m.seq === 8)?.redeliveryCount).toBe(2);
+      expect(seqsOf(await again.load(D, 0, 100))).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 3));
+    });
+
+    it('a clean close leaves a checkpoint: the next open() reads no segment bytes and finds nothing to repair', async () => {
+      const dir = await freshDir();
+      const { store } = await openStore(dir);
+      for (let s = 1; s <= 5; s++) await store.write([add(s)]);
+      await store.close();
+      const { store: again, recovery } = await openStore(dir);
+      expect(recovery.warnings).toEqual([]);
+      expect(again.stats().replayedBytes).toBe(0);
+      expect((await again.load(Q, 0, 10)).map((m) => [m.seq, m.redeliveryCount])).toEqual([1, 2, 3, 4, 5].map((s) => [s, 0]));
+    });
+
+    it('a corrupt checkpoint is not used: open() warns and replays the whole journal', async () => {
+      const dir = await freshDir();
+      const { store } = await openStore(dir);
+      for (let s = 1; s <= 5; s++) await store.write([add(s)]);
+      await store.close();
+      const bytes = await readFile(join(dir, CHECKPOINT));
+      bytes[bytes.length >> 1]! ^= 0x10;
+      await writeFile(join(dir, CHECKPOINT), bytes);
+      const { store: again, recovery } = await openStore(dir);
+      expect(recovery.warnings).toEqual([expect.stringMatching(/checkpoint is not used \(checksum mismatch\); replayed the whole journal/)]);
+      expect(again.stats().replayedBytes).toBeGreaterThan(0);
+      expect(seqsOf(await again.load(Q, 0, 10))).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('a checkpoint older than a segment deletion is not used, so messages removed after it never come back', async () => {
+      const dir = await freshDir();
+      const segmentSize = 8192;
+      const { store } = await openStore(dir, segmentSize);
+      // Nearly fills journal-1.log, so that message 4 starts journal-2.log.
+      for (let s = 1; s <= 3; s++) await store.write([add(s, seededBytes(s, 2400))]);
+      await store.close();
+      const old = await readFile(join(dir, CHECKPOINT)); // places messages 1-3 in journal-1.log
+      const { store: second } = await openStore(dir, segmentSize);
+      await second.write([1, 2, 3].map((seq) => ({ op: 'remove' as const, container: Q, seq })));
+      for (let s = 4; s <= 20; s++) await second.write([add(s, seededBytes(s, 1000))]);
+      await second.close();
+      expect(await segmentFiles(dir)).not.toContain('journal-1.log');
+      // A crash before the checkpoint that follows the deletion would leave the old one.
+      await writeFile(join(dir, CHECKPOINT), old);
+      const { store: third, recovery } = await openStore(dir, segmentSize);
+      expect(recovery.warnings).toEqual([]);
+      expect(seqsOf(await third.load(Q, 0, 100))).toEqual(Array.from({ length: 17 }, (_, i) => i + 4));
+    });
+
+    it('as a queue drains and its segments are deleted, the checkpoint follows, so a crash then still restarts from one', async () => {
+      const dir = await freshDir();
+      const segmentSize = 64 * 1024;
+      const { store } = await openStore(dir, segmentSize);
+      for (let s = 1; s <= 130; s++) await store.write([add(s, seededBytes(s, 1024))]);
+      const rolledCheckpoints = store.stats().checkpoints;
+      for (let s = 1; s <= 120; s++) await store.write([{ op: 'remove', container: Q, seq: s }]);
+      // Small, so that no segment rolls over: only the deletions call for a new checkpoint.
+      for (let s = 151; s <= 210; s++) await store.write([add(s, seededBytes(s, 100))]);
+      expect(store.stats().segmentsDeleted).toBeGreaterThan(0);
+      expect(store.stats().segmentsCreated).toBe(3);
+      expect(store.stats().checkpoints).toBeGreaterThan(rolledCheckpoints);
+      const crashed = await crashCopy(dir, true);
+      const { store: fromCheckpoint, recovery } = await openStore(crashed, segmentSize);
+      const expected = [...Array.from({ length: 10 }, (_, i) => i + 121), ...Array.from({ length: 60 }, (_, i) => i + 151)];
+      expect(seqsOf(await fromCheckpoint.load(Q, 0, 100))).toEqual(expected);
+      expect(recovery.warnings.filter((w) => /checkpoint/.test(w))).toEqual([]);
+      const replayed = fromCheckpoint.stats().replayedBytes;
+      await fromCheckpoint.close();
+      const { store: whole } = await openStore(await crashCopy(dir), segmentSize, undefined, { checkpoint: false });
+      expect(seqsOf(await whole.load(Q, 0, 100))).toEqual(expected);
+      expect(replayed).toBeLessThan(whole.stats().replayedBytes);
+    });
+
+    it('a damaged record before the checkpoint is found when its message is paged in: load() rejects with STORE_CORRUPT instead of delivering it', async () => {
+      const dir = await freshDir();
+      const { store } = await openStore(dir);
+      for (let s = 1; s <= 10; s++) await store.write([add(s, seededBytes(s, 500))]);
+      await store.close();
+      const file = join(dir, 'journal-1.log');
+      const bytes = await readFile(file);
+      const at = bytes.indexOf(Buffer.from(seededBytes(5, 500)));
+      expect(at).toBeGreaterThan(0);
+      bytes[at + 250]! ^= 0x01;
+      await writeFile(file, bytes);
+      const { store: again, recovery } = await openStore(dir);
+      expect(recovery.containers.get(Q)).toBe(10);
+      expect(seqsOf(await again.load(Q, 0, 4))).toEqual([1, 2, 3, 4]);
+      const err = await again.load(Q, 0, 10).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe('STORE_CORRUPT');
+      expect((err as StoreError).message).toMatch(/message 5 in journal-1\.log/);
+    });
+  });
 });

@@ -1,9 +1,10 @@
 /**
  * The messages waiting in one container, as locations on disk, ordered by seq.
  *
- * Parallel typed arrays instead of an object per message: 21 bytes per message (seq f64, segment u32,
- * offset u32, length u32, priority u8), about twice that with the growth slack, so a million waiting
- * messages cost tens of megabytes of heap while their bodies stay on disk.
+ * Parallel typed arrays instead of an object per message: 29 bytes per message (seq f64, segment u32,
+ * offset u32, length u32, record start u32, record length u32, priority u8), about twice that with the
+ * growth slack, so a million waiting messages cost tens of megabytes of heap while their bodies stay on
+ * disk. The record's own bounds are kept so that paging a message in can check the record's CRC.
  *
  * Removal leaves a tombstone (length 0) so that the array stays sorted for binary search; the live
  * prefix is skipped with `head`, and the arrays are compacted once tombstones outnumber live entries.
@@ -13,6 +14,8 @@ export class ContainerIndex {
   private segs: Uint32Array;
   private offs: Uint32Array;
   private lens: Uint32Array;
+  private recs: Uint32Array;
+  private rlens: Uint32Array;
   private prios: Uint8Array;
   /** First slot that may be live; every slot before it is a tombstone. */
   private head = 0;
@@ -27,7 +30,38 @@ export class ContainerIndex {
     this.segs = new Uint32Array(capacity);
     this.offs = new Uint32Array(capacity);
     this.lens = new Uint32Array(capacity);
+    this.recs = new Uint32Array(capacity);
+    this.rlens = new Uint32Array(capacity);
     this.prios = new Uint8Array(capacity);
+  }
+
+  /** An index holding exactly `live` (as {@link exportLive} returns them), which it takes over. */
+  static fromLive(live: LiveEntries): ContainerIndex {
+    const c = new ContainerIndex(0);
+    c.seqs = live.seqs;
+    c.segs = live.segs;
+    c.offs = live.offs;
+    c.lens = live.lens;
+    c.recs = live.recs;
+    c.rlens = live.rlens;
+    c.prios = live.prios;
+    c.end = c.live = live.seqs.length;
+    return c;
+  }
+
+  /** Copies of the live entries, in seq order, e.g. for a checkpoint. */
+  exportLive(): LiveEntries {
+    this.compact();
+    const n = this.end;
+    return {
+      seqs: this.seqs.slice(0, n),
+      segs: this.segs.slice(0, n),
+      offs: this.offs.slice(0, n),
+      lens: this.lens.slice(0, n),
+      recs: this.recs.slice(0, n),
+      rlens: this.rlens.slice(0, n),
+      prios: this.prios.slice(0, n),
+    };
   }
 
   /** Messages waiting. */
@@ -36,7 +70,7 @@ export class ContainerIndex {
   }
 
   /** Adds a message location. Returns false (and changes nothing) when `seq` is already waiting here: the first add wins. */
-  insert(seq: number, seg: number, off: number, len: number, prio: number): boolean {
+  insert(seq: number, seg: number, off: number, len: number, prio: number, rec = off, rlen = len): boolean {
     // The common case: seqs arrive in increasing order and are appended.
     const appending = this.end === this.head || this.seqs[this.end - 1]! < seq;
     let at = this.end;
@@ -44,7 +78,7 @@ export class ContainerIndex {
       at = this.lowerBound(seq);
       if (at < this.end && this.seqs[at] === seq) {
         if (this.lens[at] !== 0) return false;
-        this.set(at, seq, seg, off, len, prio); // reuses the tombstone of an earlier removal
+        this.set(at, seq, seg, off, len, prio, rec, rlen); // reuses the tombstone of an earlier removal
         this.live++;
         return true;
       }
@@ -54,7 +88,7 @@ export class ContainerIndex {
       at = appending ? this.end : this.lowerBound(seq); // compaction may have moved the slots
     }
     if (at < this.end) this.shiftRight(at);
-    this.set(at, seq, seg, off, len, prio);
+    this.set(at, seq, seg, off, len, prio, rec, rlen);
     this.end++;
     this.live++;
     return true;
@@ -85,12 +119,19 @@ export class ContainerIndex {
     return at < 0 ? -1 : this.segs[at]!;
   }
 
-  /** Visits live messages with seq > `afterSeq` in seq order, at most `max` of them. */
-  forEachAfter(afterSeq: number, max: number, visit: (seq: number, seg: number, off: number, len: number) => void): void {
+  /**
+   * Visits live messages with seq > `afterSeq` in seq order, at most `max` of them: where the add op is
+   * (`off`, `len`) and where the record holding it is (`rec`, `rlen`).
+   */
+  forEachAfter(
+    afterSeq: number,
+    max: number,
+    visit: (seq: number, seg: number, off: number, len: number, rec: number, rlen: number) => void,
+  ): void {
     let n = 0;
     for (let i = this.lowerBound(afterSeq, true); i < this.end && n < max; i++) {
       if (this.lens[i] === 0) continue;
-      visit(this.seqs[i]!, this.segs[i]!, this.offs[i]!, this.lens[i]!);
+      visit(this.seqs[i]!, this.segs[i]!, this.offs[i]!, this.lens[i]!, this.recs[i]!, this.rlens[i]!);
       n++;
     }
   }
@@ -102,7 +143,7 @@ export class ContainerIndex {
 
   /** Approximate heap bytes held by this index. */
   heapBytes(): number {
-    return this.seqs.length * 21 + this.updates.size * 64;
+    return this.seqs.length * 29 + this.updates.size * 64;
   }
 
   /** Index of the first slot (from head) with seq >= `seq`, or with seq > `seq` when `strictlyAfter`. */
@@ -123,11 +164,13 @@ export class ContainerIndex {
     return at < this.end && this.seqs[at] === seq && this.lens[at] !== 0 ? at : -1;
   }
 
-  private set(at: number, seq: number, seg: number, off: number, len: number, prio: number): void {
+  private set(at: number, seq: number, seg: number, off: number, len: number, prio: number, rec: number, rlen: number): void {
     this.seqs[at] = seq;
     this.segs[at] = seg;
     this.offs[at] = off;
     this.lens[at] = len;
+    this.recs[at] = rec;
+    this.rlens[at] = rlen;
     this.prios[at] = prio;
   }
 
@@ -137,6 +180,8 @@ export class ContainerIndex {
     this.segs.copyWithin(at + 1, at, e);
     this.offs.copyWithin(at + 1, at, e);
     this.lens.copyWithin(at + 1, at, e);
+    this.recs.copyWithin(at + 1, at, e);
+    this.rlens.copyWithin(at + 1, at, e);
     this.prios.copyWithin(at + 1, at, e);
   }
 
@@ -146,7 +191,7 @@ export class ContainerIndex {
       this.compact();
       if (this.end < this.seqs.length) return;
     }
-    this.resize(this.seqs.length * 2);
+    this.resize(Math.max(16, this.seqs.length * 2));
   }
 
   private resize(cap: number): void {
@@ -159,6 +204,8 @@ export class ContainerIndex {
     this.segs = copy(this.segs, (n) => new Uint32Array(n));
     this.offs = copy(this.offs, (n) => new Uint32Array(n));
     this.lens = copy(this.lens, (n) => new Uint32Array(n));
+    this.recs = copy(this.recs, (n) => new Uint32Array(n));
+    this.rlens = copy(this.rlens, (n) => new Uint32Array(n));
     this.prios = copy(this.prios, (n) => new Uint8Array(n));
   }
 
@@ -166,10 +213,21 @@ export class ContainerIndex {
     let w = 0;
     for (let r = this.head; r < this.end; r++) {
       if (this.lens[r] === 0) continue;
-      if (w !== r) this.set(w, this.seqs[r]!, this.segs[r]!, this.offs[r]!, this.lens[r]!, this.prios[r]!);
+      if (w !== r) this.set(w, this.seqs[r]!, this.segs[r]!, this.offs[r]!, this.lens[r]!, this.prios[r]!, this.recs[r]!, this.rlens[r]!);
       w++;
     }
     this.head = 0;
     this.end = w;
   }
+}
+
+/** The live entries of a {@link ContainerIndex} as parallel arrays of equal length, in seq order. */
+export interface LiveEntries {
+  seqs: Float64Array;
+  segs: Uint32Array;
+  offs: Uint32Array;
+  lens: Uint32Array;
+  recs: Uint32Array;
+  rlens: Uint32Array;
+  prios: Uint8Array;
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
  * and no per-message promise: one call per group write, fsync or read run).
  */
 
-export function openFile(path: string, flags: string): Promise<number> {
+export function openFile(path: string, flags: string | number): Promise<number> {
   return new Promise((resolve, reject) => fs.open(path, flags, 0o644, (err, fd) => (err ? reject(err) : resolve(fd))));
 }
 
@@ -80,4 +80,18 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await closeFile(fd);
   }
+}
+
+export function renameFile(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => fs.rename(from, to, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Flags for the descriptor the journal appends through. With `sync`, `O_DSYNC` makes each write
+ * durable before it returns, which saves the separate `fdatasync` round trip through the thread pool.
+ * `create` starts an empty file; without it the file must exist (a preallocated or replayed segment).
+ */
+export function appendFlags(sync: boolean, create: boolean): number {
+  const c = fs.constants;
+  return c.O_WRONLY | (sync ? c.O_DSYNC : 0) | (create ? c.O_CREAT | c.O_TRUNC : 0);
 }

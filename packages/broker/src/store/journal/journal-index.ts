@@ -34,11 +34,12 @@ export class JournalIndex {
     if (!this.liveCount.has(seg)) this.liveCount.set(seg, 0);
   }
 
-  add(container: string, seq: number, prio: number, seg: number, off: number, len: number): void {
+  /** Places message `seq`: its add op is `[off, off+len)` of segment `seg`, inside the record `[rec, rec+rlen)`. */
+  add(container: string, seq: number, prio: number, seg: number, off: number, len: number, rec: number, rlen: number): void {
     if (seq > this.lastSeq) this.lastSeq = seq;
     let c = this.containers.get(container);
     if (!c) this.containers.set(container, (c = new ContainerIndex()));
-    if (!c.insert(seq, seg, off, len, prio)) return;
+    if (!c.insert(seq, seg, off, len, prio, rec, rlen)) return;
     this.liveCount.set(seg, (this.liveCount.get(seg) ?? 0) + 1);
     this.usageBytes += len;
   }

@@ -9,12 +9,22 @@ import {
   type StoreUsage,
 } from '../message-store.js';
 import { DirectoryLock } from './directory-lock.js';
-import { closeFile, datasync, openFile, syncDirectory, truncateFile, unlinkFile, writeAll } from './file-io.js';
+import { appendFlags, closeFile, datasync, openFile, renameFile, syncDirectory, truncateFile, unlinkFile, writeAll } from './file-io.js';
 import type { JournalIndex } from './journal-index.js';
 import { decodeAddOp, FieldReader } from './record-decoder.js';
 import { encodeBatch, encodeCleanShutdown, encodeSegmentHeader, encodeSuspect, type EncodedRecord } from './record-encoder.js';
-import { parseSegmentFileName, segmentFileName } from './record-format.js';
-import { applyToIndex, replayJournal } from './replay.js';
+import { encodeCheckpoint, loadCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { crc32 } from './crc32.js';
+import { preallocateFile } from './preallocation.js';
+import {
+  isPreallocationFileName,
+  parseSegmentFileName,
+  preallocationFileName,
+  RECORD_HEADER_SIZE,
+  RecordType,
+  segmentFileName,
+} from './record-format.js';
+import { applyToIndex, listSegments, replayJournal, type ReplayStart } from './replay.js';
 import { SegmentReaders, SegmentRetiredError } from './segment-readers.js';
 
 /** Default segment size: 32 MiB, as KahaDB's `journalMaxFileLength`. */
@@ -52,12 +62,24 @@ export interface JournalMessageStoreOptions {
    * (the temporary store: non-persistent messages do not survive a restart). Default false.
    */
   discardOnOpen?: boolean;
+  /**
+   * True: every segment file is written full of zeros to `segmentSize` before it is used (the next one
+   * in the background while the current one fills), so that a commit's sync flushes data only. Costs up
+   * to two segments of disk beyond what the records use. Default: the value of `sync`.
+   */
+  preallocate?: boolean;
+  /**
+   * True: the in-memory index is written to a checkpoint file now and then (at a segment rollover once the
+   * journal has grown by four times the last checkpoint's size since it, and at `close()`), so that
+   * `open()` replays only the records after it. Default: true when `sync` is and `discardOnOpen` is not.
+   */
+  checkpoint?: boolean;
   logger?: JournalLogger;
 }
 
 /** Counters for benchmarks and metrics; all grow from zero at `open()`. */
 export interface JournalStats {
-  /** `fdatasync` calls made for writes. */
+  /** Synchronous commits of writes: writes through an `O_DSYNC` descriptor, or `fdatasync` calls. */
   fsyncs: number;
   /** Records (one per `write()` call) made durable. */
   records: number;
@@ -73,6 +95,10 @@ export interface JournalStats {
   segments: number;
   /** Writes rejected because of an I/O error, a full disk or the store limit. */
   failedWrites: number;
+  /** Index checkpoints written. */
+  checkpoints: number;
+  /** Bytes of segment files `open()` read to rebuild the index: all of them, or those after the checkpoint. */
+  replayedBytes: number;
 }
 
 interface PendingWrite {
@@ -98,6 +124,12 @@ interface CurrentSegment {
  * resolves only after the sync that covers its record, so a resolved write survives a crash of the
  * process or of the machine.
  *
+ * Segment files are preallocated (written full of zeros before use, the next one in the background),
+ * so that a commit changes no file size and its sync flushes data only; the descriptor appended through
+ * is `O_DSYNC`, so one `writev` is the whole commit. Now and then the index is written to a checkpoint
+ * file (`checkpoint.ts`), and `open()` replays only the records after it; messages placed by the
+ * checkpoint have their record's CRC checked when {@link load} reads them.
+ *
  * The on-disk format is described in `record-format.ts`, the segment deletion rule in `journal-index.ts`,
  * recovery from torn or damaged records in `replay.ts`.
  */
@@ -108,6 +140,9 @@ export class JournalMessageStore implements MessageStore {
   private readonly logger: JournalLogger | undefined;
   private readonly sync: boolean;
   private readonly discardOnOpen: boolean;
+  private readonly preallocate: boolean;
+  /** The next segment, being preallocated in the background; resolves false when that failed. */
+  private prepared: { id: number; ready: Promise<boolean> } | undefined;
   private readonly readers: SegmentReaders;
   private state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   private index!: JournalIndex;
@@ -133,7 +168,17 @@ export class JournalMessageStore implements MessageStore {
     segmentsDeleted: 0,
     segments: 0,
     failedWrites: 0,
+    checkpoints: 0,
+    replayedBytes: 0,
   };
+  private readonly checkpoints: boolean;
+  private checkpointWrite: Promise<void> | undefined;
+  /** Journal bytes written when the last checkpoint was taken, and that checkpoint's size. */
+  private checkpointAt = { journalBytes: 0, bytes: 0 };
+  private rolledSinceCheckpoint = false;
+  /** Segments the last checkpoint places waiting messages in: deleting one makes that checkpoint unusable. */
+  private checkpointNeeds = new Set<number>();
+  private checkpointStale = false;
 
   constructor(options: JournalMessageStoreOptions) {
     this.directory = options.directory;
@@ -146,6 +191,8 @@ export class JournalMessageStore implements MessageStore {
     this.logger = options.logger;
     this.sync = options.sync ?? true;
     this.discardOnOpen = options.discardOnOpen ?? false;
+    this.preallocate = options.preallocate ?? this.sync;
+    this.checkpoints = options.checkpoint ?? (this.sync && !this.discardOnOpen);
     this.readers = new SegmentReaders((id) => this.pathOf(id));
   }
 
@@ -156,16 +203,32 @@ export class JournalMessageStore implements MessageStore {
       await mkdir(this.directory, { recursive: true });
       this.lock = await DirectoryLock.acquire(this.directory);
       // Under the lock, so that no other store is using the files being deleted.
-      if (this.discardOnOpen) await discardSegments(this.directory);
-      const replay = await replayJournal(this.directory);
+      await removeLeftovers(this.directory, this.discardOnOpen);
+      await removeCheckpoint(this.directory, this.discardOnOpen);
+      const segments = await listSegments(this.directory);
+      const warnings: string[] = [];
+      let start: ReplayStart | undefined;
+      if (this.checkpoints) {
+        const loaded = await loadCheckpoint(this.directory, segments);
+        start = loaded.start;
+        if ('unusable' in loaded) warnings.push(`journal: the index checkpoint is not used (${loaded.unusable}); replayed the whole journal`);
+        if (start) {
+          for (const [seg, live] of start.index.liveCount) if (live > 0) this.checkpointNeeds.add(seg);
+        }
+      }
+      const replay = await replayJournal(this.directory, segments, start);
+      warnings.push(...replay.warnings);
+      this.counters.replayedBytes = replay.bytesRead;
       this.index = replay.index;
+      // After a whole replay, the next commit writes a checkpoint, so that the next restart is quick.
+      if (this.checkpoints && !start && (this.index.containers.size > 0 || this.index.subscriptions.size > 0)) this.checkpointStale = true;
       if (replay.tail) {
-        this.current = { id: replay.tail.segment, fd: await openFile(this.pathOf(replay.tail.segment), 'r+'), offset: replay.tail.offset };
+        const fd = await openFile(this.pathOf(replay.tail.segment), appendFlags(this.sync, false));
+        this.current = { id: replay.tail.segment, fd, offset: replay.tail.offset };
       } else {
         this.current = await this.createSegment(1);
       }
       const containers = this.index.counts();
-      const warnings = replay.warnings;
       if (!replay.cleanShutdown && containers.size > 0) {
         await this.markSuspect(this.index.lastSeq);
         let waiting = 0;
@@ -223,14 +286,18 @@ export class JournalMessageStore implements MessageStore {
     if (this.state !== 'open' && this.state !== 'closing') throw new StoreError('STORE_CLOSED', 'the journal store is not open');
     const c = this.index.containers.get(container);
     if (!c || max <= 0) return [];
-    const runs: { seg: number; start: number; end: number; items: { seq: number; off: number; len: number }[] }[] = [];
-    c.forEachAfter(afterSeq, max, (seq, seg, off, len) => {
+    // Whole records are read, so that each one's CRC is checked before its message is handed out.
+    const runs: { seg: number; start: number; end: number; items: { seq: number; off: number; len: number; rec: number; rlen: number }[] }[] = [];
+    c.forEachAfter(afterSeq, max, (seq, seg, off, len, rec, rlen) => {
       const last = runs[runs.length - 1];
-      if (last && last.seg === seg && off >= last.end && off - last.end <= READ_MERGE_GAP && off + len - last.start <= MAX_READ_RUN) {
-        last.end = off + len;
-        last.items.push({ seq, off, len });
+      const item = { seq, off, len, rec, rlen };
+      if (last && last.seg === seg && rec >= last.start && rec + rlen <= last.end) {
+        last.items.push(item); // another message of a record already read
+      } else if (last && last.seg === seg && rec >= last.end && rec - last.end <= READ_MERGE_GAP && rec + rlen - last.start <= MAX_READ_RUN) {
+        last.end = rec + rlen;
+        last.items.push(item);
       } else {
-        runs.push({ seg, start: off, end: off + len, items: [{ seq, off, len }] });
+        runs.push({ seg, start: rec, end: rec + rlen, items: [item] });
       }
     });
     const out: StoredMessage[] = [];
@@ -249,7 +316,15 @@ export class JournalMessageStore implements MessageStore {
         if (run.items.some((it) => c.segmentOf(it.seq) >= 0)) throw new StoreError('STORE_IO', `${segmentFileName(run.seg)} vanished while messages in it wait`);
         continue;
       }
+      let checked = -1;
       for (const it of run.items) {
+        if (it.rec !== checked) {
+          const r = it.rec - run.start;
+          if (it.rlen < RECORD_HEADER_SIZE || buf.readUInt32LE(r) !== it.rlen - RECORD_HEADER_SIZE || crc32(buf, r + 8, r + it.rlen) !== buf.readUInt32LE(r + 4)) {
+            throw new StoreError('STORE_CORRUPT', `message ${it.seq} in ${segmentFileName(run.seg)} is damaged: its record at offset ${it.rec} fails its checksum`);
+          }
+          checked = it.rec;
+        }
         const at = it.off - run.start;
         let message: StoredMessage;
         try {
@@ -295,7 +370,15 @@ export class JournalMessageStore implements MessageStore {
   private async shutDown(): Promise<void> {
     await this.flushed;
     await this.deletions;
-    await this.markCleanShutdown();
+    await this.discardPrepared();
+    await this.checkpointWrite;
+    if ((await this.markCleanShutdown()) && this.checkpoints) {
+      try {
+        await this.writeCheckpointNow(RecordType.CLEAN_SHUTDOWN);
+      } catch (err) {
+        this.logger?.warn(`journal: cannot write the index checkpoint: ${(err as Error).message}`);
+      }
+    }
     await this.readers.closeAll();
     await closeFile(this.current.fd).catch(() => undefined);
     await this.lock?.release();
@@ -319,19 +402,51 @@ export class JournalMessageStore implements MessageStore {
     cur.offset += length;
   }
 
-  /** Appends the record that tells the next `open()` that nothing was in flight. */
-  private async markCleanShutdown(): Promise<void> {
+  /** Appends the record that tells the next `open()` that nothing was in flight; false when that failed. */
+  private async markCleanShutdown(): Promise<boolean> {
     const cur = this.current;
     const chunks: Uint8Array[] = [];
     if (cur.offset === 0) chunks.push(encodeSegmentHeader(cur.id, this.index.lastSeq, this.index.suspectUpTo));
     chunks.push(encodeCleanShutdown());
+    let length = 0;
+    for (const c of chunks) length += c.length;
     try {
       await writeAll(cur.fd, chunks, cur.offset);
       await datasync(cur.fd);
+      cur.offset += length;
+      return true;
     } catch (err) {
       // Harmless: the next open() then assumes a crash and marks waiting messages redelivered.
       this.logger?.warn(`journal: cannot record the clean shutdown: ${(err as Error).message}`);
+      return false;
     }
+  }
+
+  /**
+   * Takes a checkpoint when one is due: at the end of a group commit, where the index holds exactly the
+   * records up to the current offset. Due after a rollover, or after deleting a segment the last checkpoint
+   * needs, once the journal has grown by four times the size of the last checkpoint: that keeps the
+   * checkpoints' writes to a fraction of the journal's, and what `open()` replays after one bounded.
+   */
+  private maybeCheckpoint(): void {
+    if (!this.checkpoints || !(this.rolledSinceCheckpoint || this.checkpointStale) || this.checkpointWrite !== undefined) return;
+    if (this.counters.bytesWritten - this.checkpointAt.journalBytes < 4 * this.checkpointAt.bytes) return;
+    this.checkpointWrite = this.writeCheckpointNow(RecordType.BATCH)
+      .catch((err: unknown) => this.logger?.warn(`journal: cannot write the index checkpoint: ${(err as Error).message}`))
+      .finally(() => (this.checkpointWrite = undefined));
+  }
+
+  /** Serializes the index now (synchronously, as covering the current offset) and writes it. */
+  private writeCheckpointNow(lastType: number): Promise<void> {
+    const image = encodeCheckpoint(this.index, this.current.id, this.current.offset, lastType);
+    this.checkpointAt = { journalBytes: this.counters.bytesWritten, bytes: image.bytes };
+    this.rolledSinceCheckpoint = false;
+    this.checkpointStale = false;
+    this.checkpointNeeds = new Set();
+    for (const [seg, live] of this.index.liveCount) if (live > 0) this.checkpointNeeds.add(seg);
+    return writeCheckpoint(this.directory, image).then(() => {
+      this.counters.checkpoints++;
+    });
   }
 
   private pathOf(id: number): string {
@@ -382,20 +497,22 @@ export class JournalMessageStore implements MessageStore {
       } while (i < group.length && cur.offset + length + group[i]!.record.length <= this.segmentSize);
       const run = group.slice(runStart, i);
       try {
+        // The descriptor is O_DSYNC when syncing: the write returns once the group is durable.
         await writeAll(cur.fd, chunks, cur.offset);
-        if (this.sync) await datasync(cur.fd);
       } catch (err) {
         await this.cutBack(cur);
         this.fail(group.slice(runStart), err);
         return;
       }
       cur.offset += length;
+      if (this.preallocate && !this.prepared && cur.offset >= this.segmentSize / 2) this.prepareNext(cur.id + 1);
       if (this.sync) this.counters.fsyncs++;
       this.counters.groupWrites++;
       this.counters.bytesWritten += length;
       for (const [k, w] of run.entries()) this.apply(w, cur.id, starts[k]!);
     }
     if (this.index.dirty) this.scheduleDeletions();
+    this.maybeCheckpoint();
   }
 
   /** Updates the index for a durable record and resolves its caller. */
@@ -405,7 +522,7 @@ export class JournalMessageStore implements MessageStore {
     for (const op of w.ops) {
       if (op.op === 'add') {
         const loc = w.record.adds[addNo++]!;
-        index.add(op.container, op.message.seq, op.message.priority, seg, recordStart + loc.offset, loc.length);
+        index.add(op.container, op.message.seq, op.message.priority, seg, recordStart + loc.offset, loc.length, recordStart, w.record.length);
       } else {
         applyToIndex(index, op, seg);
       }
@@ -447,6 +564,7 @@ export class JournalMessageStore implements MessageStore {
     const old = this.current;
     this.current = next;
     this.mustRoll = false;
+    this.rolledSinceCheckpoint = true;
     await closeFile(old.fd).catch(() => undefined);
     // The old segment may now be deletable: it no longer receives writes.
     this.index.dirty = true;
@@ -454,7 +572,27 @@ export class JournalMessageStore implements MessageStore {
 
   private async createSegment(id: number): Promise<CurrentSegment> {
     // Not O_EXCL: ids only grow, and an existing file of that name can only be a leftover of a failed creation.
-    const fd = await openFile(this.pathOf(id), 'w');
+    const path = this.pathOf(id);
+    if (this.preallocate) {
+      const prepared = this.prepared;
+      this.prepared = undefined;
+      const renamed =
+        prepared?.id === id &&
+        (await prepared.ready) &&
+        (await renameFile(join(this.directory, preallocationFileName(id)), path).then(
+          () => true,
+          () => false,
+        ));
+      if (!renamed) {
+        if (prepared) await this.dropPreparation(prepared);
+        // In place: a crash meanwhile leaves a segment of zeros, which replays as an empty segment.
+        await preallocateFile(path, this.segmentSize).catch(async (err: unknown) => {
+          await unlinkFile(path).catch(() => undefined);
+          throw err;
+        });
+      }
+    }
+    const fd = await openFile(path, appendFlags(this.sync, !this.preallocate));
     try {
       await syncDirectory(this.directory);
     } catch (err) {
@@ -464,6 +602,29 @@ export class JournalMessageStore implements MessageStore {
     this.index.addSegment(id);
     this.counters.segmentsCreated++;
     return { id, fd, offset: 0 };
+  }
+
+  /** Starts preallocating segment `id` under a name replay ignores, so that rolling over to it costs only a rename. */
+  private prepareNext(id: number): void {
+    const ready = preallocateFile(join(this.directory, preallocationFileName(id)), this.segmentSize).then(
+      () => true,
+      (err: unknown) => {
+        this.logger?.warn(`journal: cannot preallocate ${segmentFileName(id)} in advance (${(err as Error).message}); it will be created when needed`);
+        return false;
+      },
+    );
+    this.prepared = { id, ready };
+  }
+
+  private async dropPreparation(prepared: { id: number; ready: Promise<boolean> }): Promise<void> {
+    await prepared.ready;
+    await unlinkFile(join(this.directory, preallocationFileName(prepared.id))).catch(() => undefined);
+  }
+
+  private async discardPrepared(): Promise<void> {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (prepared) await this.dropPreparation(prepared);
   }
 
   private scheduleDeletions(): void {
@@ -487,13 +648,15 @@ export class JournalMessageStore implements MessageStore {
       }
       this.index.dropSegment(seg);
       this.counters.segmentsDeleted++;
+      // As a queue drains, the checkpoint must follow, or a crash would mean replaying everything.
+      if (this.checkpointNeeds.has(seg)) this.checkpointStale = true;
     }
   }
 }
 
-/** Deletes the segment files of `directory` (the lock and any other file stay). */
-async function discardSegments(directory: string): Promise<void> {
+/** Deletes unfinished preallocations and, with `segmentsToo`, the segment files (the lock and any other file stay). */
+async function removeLeftovers(directory: string, segmentsToo: boolean): Promise<void> {
   for (const name of await readdir(directory)) {
-    if (parseSegmentFileName(name) !== undefined) await unlinkFile(join(directory, name));
+    if (isPreallocationFileName(name) || (segmentsToo && parseSegmentFileName(name) !== undefined)) await unlinkFile(join(directory, name));
   }
 }

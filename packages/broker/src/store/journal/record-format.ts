@@ -1,7 +1,10 @@
 /**
  * On-disk format of the journal. All integers are little-endian.
  *
- * A segment file `journal-<n>.log` is a sequence of records:
+ * A segment file `journal-<n>.log` is a sequence of records, followed by zeros up to the segment size
+ * when the file was preallocated (`journal-<n>.prealloc` while it is being prepared). Zeros from a
+ * record boundary to the end of the file are the unused end of the segment, not a record.
+ *
  *
  * ```
  * [payloadLength u32][crc32 u32][type u8][payload: payloadLength bytes]
@@ -62,6 +65,14 @@ const SEGMENT_NAME = /^journal-(\d+)\.log$/;
 
 /** File name of segment `id`. */
 export const segmentFileName = (id: number): string => `journal-${id}.log`;
+
+/** File name of segment `id` while it is preallocated, before it becomes the segment by a rename. */
+export const preallocationFileName = (id: number): string => `journal-${id}.prealloc`;
+
+/** True for the name of a preallocation left over from an earlier run. */
+export const isPreallocationFileName = (name: string): boolean => PREALLOCATION_NAME.test(name);
+
+const PREALLOCATION_NAME = /^journal-\d+\.prealloc$/;
 
 /** Segment id of a file name, or undefined when the file is not a segment. */
 export function parseSegmentFileName(name: string): number | undefined {
