@@ -5,6 +5,7 @@ import { ContainerIndex, type LiveEntries } from './container-index.js';
 import { crc32, crc32Update } from './crc32.js';
 import { closeFile, datasync, openFile, renameFile, syncDirectory, unlinkFile, writeAll } from './file-io.js';
 import { JournalIndex } from './journal-index.js';
+import { FieldReader, MalformedRecordError } from './record-decoder.js';
 import { segmentFileName } from './record-format.js';
 import type { ReplayStart } from './replay.js';
 
@@ -144,7 +145,7 @@ export async function loadCheckpoint(directory: string, segments: readonly numbe
 }
 
 function decode(buf: Buffer): ReplayStart {
-  const r = new FieldCursor(buf, MAGIC.length);
+  const r = new CheckpointReader(buf, MAGIC.length, buf.length);
   const version = r.u32();
   if (version !== VERSION) throw new Error(`unknown version ${version}`);
   const index = new JournalIndex();
@@ -270,48 +271,12 @@ class FieldWriter {
   }
 }
 
-/** Reads fields with bounds checks; a short or malformed file throws. */
-class FieldCursor {
-  constructor(
-    private readonly buf: Buffer,
-    public pos: number,
-  ) {}
-
-  private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new Error(`truncated at ${this.pos}`);
-  }
-
-  u8(): number {
-    this.need(1);
-    return this.buf[this.pos++]!;
-  }
-
-  u32(): number {
-    this.need(4);
-    const v = this.buf.readUInt32LE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  f64(): number {
-    this.need(8);
-    const v = this.buf.readDoubleLE(this.pos);
-    this.pos += 8;
-    return v;
-  }
-
-  str(): string {
-    const n = this.u32();
-    this.need(n);
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    this.pos += n;
-    return s;
-  }
-
+/** The record fields reader, plus the typed arrays only a checkpoint holds. */
+class CheckpointReader extends FieldReader {
   /** A copy (the file's buffer is not aligned for the array's element size). */
   array<T extends Float64Array | Uint32Array | Uint8Array>(count: number, Kind: { new (n: number): T; BYTES_PER_ELEMENT: number }): T {
     const bytes = count * Kind.BYTES_PER_ELEMENT;
-    this.need(bytes);
+    if (this.pos + bytes > this.end) throw new MalformedRecordError(`array runs past the end of the checkpoint at ${this.pos}`);
     const out = new Kind(count);
     new Uint8Array(out.buffer).set(this.buf.subarray(this.pos, this.pos + bytes));
     this.pos += bytes;
