@@ -3,6 +3,9 @@
  * @packageDocumentation
  */
 
+import type { BodyPieces, FrameBody } from './body-pieces.js';
+import type { PiecewiseFrameParser } from './parser.js';
+
 /** The STOMP protocol versions this codec speaks. */
 export type StompVersion = '1.0' | '1.1' | '1.2';
 
@@ -20,4 +23,14 @@ export interface StompFrame {
   headers: StompHeaders;
   /** Raw body bytes; empty when the frame has none. */
   body: Uint8Array;
+}
+
+/**
+ * A frame from a {@link PiecewiseFrameParser}: like {@link StompFrame}, but a large body that
+ * arrived in several chunks is {@link BodyPieces} rather than one buffer.
+ */
+export interface PiecewiseFrame {
+  command: string;
+  headers: StompHeaders;
+  body: FrameBody;
 }

@@ -5,7 +5,8 @@
 import { ALL_COMMANDS } from './commands.js';
 import { StompCodecError } from './errors.js';
 import { type EscapeMode, escapeModeFor, unescapeHeader } from './escape.js';
-import type { StompFrame, StompHeaders, StompVersion } from './frame.js';
+import type { PiecewiseFrame, StompFrame, StompHeaders, StompVersion } from './frame.js';
+import { type FrameBody, joinPieces, keepPieces } from './body-pieces.js';
 import { DEFAULT_LIMITS, type ParserLimits, resolveLimits } from './limits.js';
 import { asciiText, decodeText, latin1, previewText } from './utf8.js';
 import { headerName } from './header-names.js';
@@ -338,7 +339,7 @@ export class FrameParser {
       if (take < missing || pos === chunk.length) return pos;
     }
     if (chunk[pos] !== NUL) this.throwMissingNul(chunk[pos]!);
-    this.emit(concat(this.bodyPieces ?? [], this.bodyLength));
+    this.emit(this.bodyPieces === undefined ? EMPTY_BODY : this.joinBody(this.bodyPieces, this.bodyLength));
     return pos + 1;
   }
 
@@ -370,13 +371,19 @@ export class FrameParser {
       this.emit(chunk.subarray(pos, nul));
     } else {
       this.bodyPieces.push(chunk.subarray(pos, nul));
-      this.emit(concat(this.bodyPieces, length));
+      this.emit(this.joinBody(this.bodyPieces, length));
     }
     return nul + 1;
   }
 
-  private emit(body: Uint8Array): void {
-    const frame: StompFrame = { command: this.command, headers: this.headers, body };
+  /** The body of a frame that spanned chunks, from its pieces in order (at least one). */
+  protected joinBody(pieces: Uint8Array[], total: number): FrameBody {
+    return concat(pieces, total);
+  }
+
+  private emit(body: FrameBody): void {
+    // Only a PiecewiseFrameParser's joinBody returns pieces, and its onFrame takes them.
+    const frame = { command: this.command, headers: this.headers, body } as StompFrame;
     this.state = BETWEEN_FRAMES;
     this.headers = NO_HEADERS;
     this.headerCount = 0;
@@ -385,6 +392,32 @@ export class FrameParser {
     this.bodyLength = 0;
     this.frameBytes = 0;
     this.onFrame(frame);
+  }
+}
+
+/**
+ * Bodies of at least this many bytes that span chunks are kept in pieces by
+ * {@link PiecewiseFrameParser}; smaller ones are joined, which costs little and keeps one buffer.
+ */
+export const PIECEWISE_BODY_MIN = 16 * 1024;
+
+/**
+ * A {@link FrameParser} that hands out a large body received across chunks as {@link BodyPieces}
+ * (views on the chunks) instead of copying it into one buffer: for a broker, which only relays and
+ * stores bodies, and whose transports and store write chunk lists as they are.
+ *
+ * A body under {@link PIECEWISE_BODY_MIN} bytes, or one lying in a single chunk, is a `Uint8Array`
+ * as with {@link FrameParser}.
+ */
+export class PiecewiseFrameParser extends FrameParser {
+  /** See {@link FrameParser}; `onFrame` receives frames whose body may be {@link BodyPieces}. */
+  constructor(onFrame: (frame: PiecewiseFrame) => void, options?: FrameParserOptions, onHeartbeat?: () => void) {
+    super(onFrame as (frame: StompFrame) => void, options, onHeartbeat);
+  }
+
+  protected override joinBody(pieces: Uint8Array[], total: number): FrameBody {
+    if (pieces.length === 1) return pieces[0]!;
+    return total < PIECEWISE_BODY_MIN ? joinPieces(pieces, total) : keepPieces(pieces, total);
   }
 }
 
@@ -451,12 +484,7 @@ function tail(chunk: Uint8Array, pos: number): Uint8Array {
 }
 
 function concat(pieces: Uint8Array[], total: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
+  return pieces.length === 1 ? pieces[0]! : joinPieces(pieces, total);
 }
+
+const EMPTY_BODY = new Uint8Array(0);

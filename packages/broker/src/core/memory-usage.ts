@@ -1,3 +1,4 @@
+import type { FrameBody } from '@tsmq/codec';
 import { queueContainer } from '../store/message-store.js';
 import type { DestinationName } from './destination-name.js';
 
@@ -149,6 +150,6 @@ export function usageForSend(system: MemoryUsage, destinations: ReadonlyArray<{ 
 }
 
 /** Approximate memory a message takes: its body plus a fixed allowance for headers and bookkeeping. */
-export function messageBytes(body: Uint8Array): number {
+export function messageBytes(body: FrameBody): number {
   return body.byteLength + 512;
 }

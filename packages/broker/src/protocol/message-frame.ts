@@ -376,9 +376,17 @@ class FrameParts {
     }
     if (!withBody) return at;
     const body = message.body;
-    if (body.byteLength > 0) out.set(body, at);
-    out[at + body.byteLength] = 0;
-    return at + body.byteLength + 1;
+    if (body instanceof Uint8Array) {
+      if (body.byteLength > 0) out.set(body, at);
+      at += body.byteLength;
+    } else {
+      for (const piece of body.pieces) {
+        out.set(piece, at);
+        at += piece.byteLength;
+      }
+    }
+    out[at] = 0;
+    return at + 1;
   }
 }
 

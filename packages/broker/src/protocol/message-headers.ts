@@ -1,4 +1,4 @@
-import type { StompFrame, StompHeaders } from '@tsmq/codec';
+import type { PiecewiseFrame, StompHeaders } from '@tsmq/codec';
 import { SCHEDULED_DELAY_HEADER, SCHEDULED_PERIOD_HEADER, SCHEDULED_REPEAT_HEADER } from '../core/scheduler.js';
 import { StompProtocolError } from '../errors.js';
 import type { StoredMessage } from '../store/message-store.js';
@@ -61,7 +61,7 @@ function parseCount(name: string, value: string | undefined): number | undefined
  * @throws StompProtocolError INVALID_HEADER for a priority outside 0-9, a malformed `expires`, or
  * a negative or non-numeric `AMQ_SCHEDULED_*` header.
  */
-export function messageFromSend(frame: StompFrame, destination: string, now: number, scheduling: boolean): StoredMessage {
+export function messageFromSend(frame: PiecewiseFrame, destination: string, now: number, scheduling: boolean): StoredMessage {
   const source = frame.headers;
   // A null prototype so that `__proto__` or `constructor` is just a header; set on a literal
   // because engines keep `Object.create(null)` objects in slow dictionary mode, and every message's

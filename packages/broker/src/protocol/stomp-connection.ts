@@ -2,6 +2,8 @@ import {
   CLIENT_COMMANDS,
   encodeFrame,
   FrameParser,
+  PiecewiseFrameParser,
+  type PiecewiseFrame,
   type FrameParserOptions,
   HEARTBEAT_EOL,
   negotiateVersion,
@@ -50,8 +52,12 @@ const MAX_PENDING_WRITES = 512;
 const MAX_PENDING_WRITE_BYTES = 4 * 1024 * 1024;
 /** Bytes of output collected in one turn above which dispatch to the connection waits for a flush. */
 const OUTBOX_LIMIT = 1024 * 1024;
-/** Bodies larger than this are written after their head instead of being copied into one frame buffer. */
-const COPY_BODY_LIMIT = 64 * 1024;
+/**
+ * Bodies larger than this are written after their head instead of being copied into one frame
+ * buffer: the outbox stores frames up to 16 KiB in shared blocks and gives larger ones a buffer of
+ * their own, which a body referenced as it is saves copying into.
+ */
+const COPY_BODY_LIMIT = 16 * 1024;
 /**
  * Bytes read from a connection after which it yields: it is not read again until the current
  * turn's output has been written. Node reads a busy socket 64 KiB at a time, up to 32 times in
@@ -235,7 +241,8 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
   }
 
   private newParser(): FrameParser {
-    const parser = new FrameParser((frame) => this.onFrame(frame), parserOptionsFor(this.connector));
+    // Piecewise: a large body is relayed and stored as the socket chunks it arrived in, never joined.
+    const parser = new PiecewiseFrameParser((frame) => this.onFrame(frame), parserOptionsFor(this.connector));
     parser.setVersion(this.version);
     this.parser = parser;
     return parser;
@@ -255,7 +262,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     this.resumeReading(PAUSED_FOR_TURN);
   }
 
-  private onFrame(frame: StompFrame): void {
+  private onFrame(frame: PiecewiseFrame): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     try {
       this.handle(frame);
@@ -271,7 +278,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     }
   }
 
-  private handle(frame: StompFrame): void {
+  private handle(frame: PiecewiseFrame): void {
     const command = frame.command;
     if (this.state === 'new') {
       if (command === 'CONNECT' || command === 'STOMP') return this.onConnect(frame);
@@ -307,7 +314,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
 
   // ---- CONNECT -------------------------------------------------------------------------------
 
-  private onConnect(frame: StompFrame): void {
+  private onConnect(frame: PiecewiseFrame): void {
     const h = frame.headers;
     const version = negotiateVersion(h['accept-version']);
     if (version === null) {
@@ -352,7 +359,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
 
   // ---- SEND ----------------------------------------------------------------------------------
 
-  private onSend(frame: StompFrame): void {
+  private onSend(frame: PiecewiseFrame): void {
     const h = frame.headers;
     const header = requireHeader(h, 'destination', 'SEND');
     const tx = this.transactionOf(h);
@@ -480,7 +487,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
   /** Set while statistics replies are routed: they are exempt from flow control. */
   private answeringStatistics = false;
 
-  private answerStatistics(frame: StompFrame, replies: StompHeaders[]): void {
+  private answerStatistics(frame: PiecewiseFrame, replies: StompHeaders[]): void {
     const replyTo = frame.headers['reply-to'];
     const receipt = frame.headers.receipt;
     const correlation = frame.headers['correlation-id'];
@@ -510,7 +517,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
 
   // ---- SUBSCRIBE / UNSUBSCRIBE ---------------------------------------------------------------
 
-  private onSubscribe(frame: StompFrame): void {
+  private onSubscribe(frame: PiecewiseFrame): void {
     const h = frame.headers;
     const header = requireHeader(h, 'destination', 'SUBSCRIBE');
     const id = this.version === '1.0' ? (h.id ?? header) : requireHeader(h, 'id', 'SUBSCRIBE');
@@ -579,7 +586,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     run().catch((error: unknown) => this.failOnStoreError(error, undefined));
   }
 
-  private onUnsubscribe(frame: StompFrame): void {
+  private onUnsubscribe(frame: PiecewiseFrame): void {
     const h = frame.headers;
     const id = this.version === '1.0' ? (h.id ?? h.destination) : h.id;
     const durableName = durableNameOf(h);
@@ -611,7 +618,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
 
   // ---- ACK / NACK ----------------------------------------------------------------------------
 
-  private onAck(frame: StompFrame): void {
+  private onAck(frame: PiecewiseFrame): void {
     const h = frame.headers;
     const tx = this.transactionOf(h);
     const group = this.settle(frame);
@@ -642,7 +649,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     );
   }
 
-  private onNack(frame: StompFrame): void {
+  private onNack(frame: PiecewiseFrame): void {
     const h = frame.headers;
     const tx = this.transactionOf(h);
     const group = this.settle(frame);
@@ -653,7 +660,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
   }
 
   /** Finds the delivery an ACK/NACK names and takes it (and, in client mode, earlier ones) out of flight. */
-  private settle(frame: StompFrame): SettledGroup {
+  private settle(frame: PiecewiseFrame): SettledGroup {
     const delivery = this.findDelivery(frame);
     const settled = delivery.subscription.settle(delivery);
     const messages: StoredMessage[] = new Array<StoredMessage>(settled.length);
@@ -665,7 +672,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     return { subscription: delivery.subscription, messages };
   }
 
-  private findDelivery(frame: StompFrame): Delivery {
+  private findDelivery(frame: PiecewiseFrame): Delivery {
     const h = frame.headers;
     const command = frame.command;
     if (this.version === '1.2') {
@@ -700,7 +707,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     return tx;
   }
 
-  private onBegin(frame: StompFrame): void {
+  private onBegin(frame: PiecewiseFrame): void {
     const id = requireHeader(frame.headers, 'transaction', 'BEGIN');
     if (this.transactions?.has(id)) {
       throw new StompProtocolError('DUPLICATE_TRANSACTION', 'transaction already begun', `Transaction ${JSON.stringify(id)} is already active on this connection.`);
@@ -709,7 +716,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     if (frame.headers.receipt !== undefined) this.writeReceipt(frame.headers.receipt);
   }
 
-  private takeTransaction(frame: StompFrame): Transaction {
+  private takeTransaction(frame: PiecewiseFrame): Transaction {
     const id = requireHeader(frame.headers, 'transaction', frame.command);
     const tx = this.transactions?.get(id);
     if (!tx) throw unknownTransaction(id);
@@ -717,7 +724,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     return tx;
   }
 
-  private onAbort(frame: StompFrame): void {
+  private onAbort(frame: PiecewiseFrame): void {
     this.rollback(this.takeTransaction(frame));
     if (frame.headers.receipt !== undefined) this.writeReceipt(frame.headers.receipt);
   }
@@ -728,7 +735,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     for (const group of tx.nacks) group.subscription.destination.requeue(group.subscription, group.messages, false);
   }
 
-  private onCommit(frame: StompFrame): void {
+  private onCommit(frame: PiecewiseFrame): void {
     const tx = this.takeTransaction(frame);
     const receipt = frame.headers.receipt;
     // The sends (with their durable subscription copies) and the acknowledgements of the
@@ -765,7 +772,7 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
 
   // ---- DISCONNECT ----------------------------------------------------------------------------
 
-  private onDisconnect(frame: StompFrame): void {
+  private onDisconnect(frame: PiecewiseFrame): void {
     const receipt = frame.headers.receipt;
     this.state = 'closing';
     // STOMP 1.2 §DISCONNECT: the receipt confirms every earlier frame was handled, so it waits
@@ -801,7 +808,8 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
     const outbox = (this.outbox ??= new Outbox());
     if (body.byteLength > COPY_BODY_LIMIT && !this.transport.messageOriented) {
       writeMessageFrame(outbox, prefix, message, this.version, ackId, false);
-      this.out(body);
+      if (body instanceof Uint8Array) outbox.append(body);
+      else for (const piece of body.pieces) outbox.append(piece);
       this.out(NUL_BYTE);
     } else {
       writeMessageFrame(outbox, prefix, message, this.version, ackId, true);

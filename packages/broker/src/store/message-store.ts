@@ -1,4 +1,4 @@
-import type { StompHeaders } from '@tsmq/codec';
+import type { FrameBody, StompHeaders } from '@tsmq/codec';
 
 /**
  * A message as the store keeps it. The broker assigns `seq` (increasing over the broker's life, also across
@@ -13,7 +13,8 @@ export interface StoredMessage {
   destination: string;
   /** Headers to deliver: the producer's headers minus STOMP control headers. */
   headers: StompHeaders;
-  body: Uint8Array;
+  /** The body as received: a large one may be the pieces it arrived in, which are written out as they are. */
+  body: FrameBody;
   persistent: boolean;
   /** 0 (lowest) to 9 (highest). */
   priority: number;

@@ -1,3 +1,4 @@
+import type { FrameBody } from '@tsmq/codec';
 import type { StoreOp, StoredMessage } from '../message-store.js';
 import { crc32Update } from './crc32.js';
 import { FORMAT_VERSION, OP_PREFIX_SIZE, OpType, RECORD_HEADER_SIZE, RecordType, SEGMENT_HEADER_PAYLOAD } from './record-format.js';
@@ -96,7 +97,15 @@ class ChunkEncoder {
     this.pos += 4 + n;
   }
 
-  bytes(b: Uint8Array): void {
+  bytes(b: FrameBody): void {
+    if (!(b instanceof Uint8Array)) {
+      // A body kept in the pieces it arrived in is written as those pieces.
+      this.u32(b.byteLength);
+      this.flushScratch();
+      for (const piece of b.pieces) this.chunks.push(piece);
+      this.flushed += b.byteLength;
+      return;
+    }
     this.u32(b.length);
     if (b.length <= INLINE_BODY_LIMIT) {
       this.ensure(b.length);
