@@ -24,8 +24,12 @@ export interface Destination {
   addSubscription(subscription: Subscription): void;
   /** Detaches a subscription; its unacknowledged messages become deliverable again (queues). */
   removeSubscription(subscription: Subscription): void;
-  /** Messages are acknowledged for good: removes them from the store. Resolves when the store did. */
-  acknowledge(messages: StoredMessage[]): Promise<void>;
+  /**
+   * Messages are acknowledged for good: removes them from the store. Resolves when the store did.
+   * `lazily`: nobody waits for that (an ACK without a receipt), so the removal may join a later
+   * commit (see `MessageStore.writeLazily`).
+   */
+  acknowledge(messages: StoredMessage[], lazily?: boolean): Promise<void>;
   /**
    * Messages that were delivered to `subscription` come back unacknowledged (NACK, aborted
    * transaction): they are redelivered, in their original order, with a higher redelivery count.

@@ -469,14 +469,14 @@ export class QueueDestination implements Destination {
     this.letGo(messages);
     this.stored -= messages.length;
     this.dequeued += messages.length;
-    this.writeRemoves(messages)?.catch((error: unknown) =>
+    this.writeRemoves(messages, true)?.catch((error: unknown) =>
       this.services.logger.error(`cannot remove consumed messages of ${this.name.full}`, error),
     );
   }
 
-  acknowledge(messages: StoredMessage[]): Promise<void> {
+  acknowledge(messages: StoredMessage[], lazily = false): Promise<void> {
     this.settled(messages);
-    return this.writeRemoves(messages) ?? Promise.resolve();
+    return this.writeRemoves(messages, lazily) ?? Promise.resolve();
   }
 
   /** Bookkeeping for acknowledged messages whose removal the caller writes (transactions). */
@@ -487,8 +487,12 @@ export class QueueDestination implements Destination {
     this.dequeued += messages.length;
   }
 
-  /** Removes `messages` from their stores; undefined when that is done already (in-memory stores). */
-  private writeRemoves(messages: StoredMessage[]): Promise<void> | undefined {
+  /**
+   * Removes `messages` from their stores; undefined when that is done already (in-memory stores).
+   * `lazily`: nobody waits for the removal to be durable, so the persistent store may let it join
+   * a later commit (see {@link MessageStore.writeLazily}).
+   */
+  private writeRemoves(messages: StoredMessage[], lazily = false): Promise<void> | undefined {
     let persistentOps: StoreOp[] | undefined;
     let transientOps: StoreOp[] | undefined;
     const persistent = this.services.stores.persistent;
@@ -497,7 +501,11 @@ export class QueueDestination implements Destination {
       if (this.storeFor(m) === persistent) (persistentOps ??= []).push(op);
       else (transientOps ??= []).push(op);
     }
-    const p = persistentOps ? writeSoon(persistent, persistentOps) : undefined;
+    const p = persistentOps
+      ? lazily && persistent.writeLazily !== undefined
+        ? persistent.writeLazily(persistentOps)
+        : writeSoon(persistent, persistentOps)
+      : undefined;
     const t = transientOps ? writeSoon(this.services.stores.transient, transientOps) : undefined;
     if (p && t) return Promise.all([p, t]).then(() => undefined);
     return p ?? t;

@@ -629,9 +629,10 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
       if (h.receipt !== undefined) this.writeReceipt(h.receipt);
       return;
     }
-    const stored = destination.acknowledge(group.messages);
-    destination.dispatch();
     const receipt = h.receipt;
+    // Without a receipt nobody learns when the removal is durable: it may share a later fsync.
+    const stored = destination.acknowledge(group.messages, receipt === undefined);
+    destination.dispatch();
     if (receipt === undefined) {
       stored.catch((error: unknown) => this.ctx.logger.error(`connection ${this.id}: cannot remove acknowledged messages`, error));
       return;

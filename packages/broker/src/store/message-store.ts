@@ -113,6 +113,16 @@ export interface MessageStore {
    */
   writeNow?(ops: StoreOp[]): boolean;
   /**
+   * Like {@link write}, for ops whose durability nobody waits for (the removal of messages
+   * consumed with auto acknowledgement, or expired): a disk store may hold them back for a short
+   * while so that they share the next {@link write}'s fsync instead of costing one of their own.
+   * They keep their order with later writes, and {@link close} commits them. A crash may lose
+   * them; their messages then come back after the restart (delivered at least once, never lost).
+   *
+   * Absent: the caller uses {@link write}.
+   */
+  writeLazily?(ops: StoreOp[]): Promise<void>;
+  /**
    * Up to `max` messages of `container` with `seq > afterSeq`, in `seq` order.
    * Messages removed by a resolved {@link write} are never returned.
    */

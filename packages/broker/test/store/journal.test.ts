@@ -4,7 +4,8 @@ import { copyFile, mkdtemp, open, readdir, readFile, rm, stat, symlink, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JournalMessageStore, type JournalMessageStoreOptions } from '../../src/store/journal/index.js';
+import { JournalMessageStore, LAZY_COMMIT_MS, type JournalMessageStoreOptions } from '../../src/store/journal/index.js';
+import { within } from '../helpers/within.js';
 import { durableContainer, queueContainer, StoreError, type StoredMessage, type StoreOp } from '../../src/store/message-store.js';
 import { sampleMessage } from './conformance.js';
 
@@ -100,6 +101,33 @@ describe('JournalMessageStore', () => {
     expect(store.count(Q)).toBe(8 * perProducer);
     // Without group commit every write would cost its own fsync.
     expect(stats.fsyncs).toBeLessThan(stats.records / 8);
+  });
+
+  it('writeLazily: a removal nobody waits for shares the fsync of the next awaited write instead of costing its own', async () => {
+    // Held back up to a minute here, so that only the awaited write can bring it to disk.
+    const { store } = await openStore(await freshDir(), undefined, undefined, { lazyCommitMs: 60_000 });
+    await store.write([add(1), add(2)]);
+    const before = store.stats().fsyncs;
+    const lazy = store.writeLazily([{ op: 'remove', container: Q, seq: 1 }]);
+    // A few turns later the removal is still waiting, not committed on its own.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(store.stats().fsyncs).toBe(before);
+    const awaited = store.write([add(3)]);
+    await Promise.all([lazy, awaited]);
+    expect(store.stats().fsyncs - before).toBe(1);
+    expect(seqsOf(await store.load(Q, 0, 10))).toEqual([2, 3]);
+  });
+
+  it(`writeLazily: alone, a lazy write is committed after at most ${LAZY_COMMIT_MS} ms, and is then in the files`, async () => {
+    const dir = await freshDir();
+    const { store } = await openStore(dir);
+    await store.write([add(1), add(2)]);
+    const before = store.stats().fsyncs;
+    // Bounded wait: the commit is due after LAZY_COMMIT_MS, far less than this.
+    await within(store.writeLazily([{ op: 'remove', container: Q, seq: 1 }]), 2_000, 'the lazy write');
+    expect(store.stats().fsyncs - before).toBe(1);
+    const { store: reader } = await openStore(await crashCopy(dir));
+    expect(seqsOf(await reader.load(Q, 0, 10))).toEqual([2]);
   });
 
   it('a resolved write is in the files: a crash right after it loses nothing', async () => {

@@ -31,6 +31,12 @@ import { SegmentReaders, SegmentRetiredError } from './segment-readers.js';
 export const DEFAULT_SEGMENT_SIZE = 32 * 1024 * 1024;
 
 /** Messages whose records are this close on disk are read with one read call. */
+/**
+ * How long a lazy write (see {@link MessageStore.writeLazily}) may wait for an awaited write's
+ * commit to join before it is committed on its own. Under load a commit comes sooner; idle, this
+ * bounds what a crash can undo (auto-acknowledged messages delivered again).
+ */
+export const LAZY_COMMIT_MS = 5;
 const READ_MERGE_GAP = 4096;
 const MAX_READ_RUN = 1024 * 1024;
 
@@ -74,6 +80,8 @@ export interface JournalMessageStoreOptions {
    * `open()` replays only the records after it. Default: true when `sync` is and `discardOnOpen` is not.
    */
   checkpoint?: boolean;
+  /** How long a lazy write may wait for a commit to join; default {@link LAZY_COMMIT_MS}. */
+  lazyCommitMs?: number;
   logger?: JournalLogger;
 }
 
@@ -151,6 +159,11 @@ export class JournalMessageStore implements MessageStore {
   /** Bytes of adds accepted but not yet durable, counted against the store limit. */
   private pendingAddBytes = 0;
   private flushing = false;
+  /** The queue holds a write whose caller waits for it (not only lazy ones). */
+  private awaitedQueued = false;
+  /** Lazy writes have waited {@link LAZY_COMMIT_MS}: the next loop commits them. */
+  private lazyDue = false;
+  private lazyTimer: NodeJS.Timeout | undefined;
   private flushed: Promise<void> = Promise.resolve();
   private markFlushed: () => void = () => undefined;
   /** Set after a failed write that could not be cut back: the next write starts a new segment. */
@@ -172,6 +185,7 @@ export class JournalMessageStore implements MessageStore {
     replayedBytes: 0,
   };
   private readonly checkpoints: boolean;
+  private readonly lazyCommitMs: number;
   private checkpointWrite: Promise<void> | undefined;
   /** Journal bytes written when the last checkpoint was taken, and that checkpoint's size. */
   private checkpointAt = { journalBytes: 0, bytes: 0 };
@@ -193,6 +207,7 @@ export class JournalMessageStore implements MessageStore {
     this.discardOnOpen = options.discardOnOpen ?? false;
     this.preallocate = options.preallocate ?? this.sync;
     this.checkpoints = options.checkpoint ?? (this.sync && !this.discardOnOpen);
+    this.lazyCommitMs = options.lazyCommitMs ?? LAZY_COMMIT_MS;
     this.readers = new SegmentReaders((id) => this.pathOf(id));
   }
 
@@ -256,6 +271,15 @@ export class JournalMessageStore implements MessageStore {
   }
 
   write(ops: StoreOp[]): Promise<void> {
+    return this.enqueue(ops, false);
+  }
+
+  /** See {@link MessageStore.writeLazily}: held back at most `lazyCommitMs` for a commit to join. */
+  writeLazily(ops: StoreOp[]): Promise<void> {
+    return this.enqueue(ops, true);
+  }
+
+  private enqueue(ops: StoreOp[], lazy: boolean): Promise<void> {
     if (this.state !== 'open') return Promise.reject(new StoreError('STORE_CLOSED', 'the journal store is not open'));
     if (ops.length === 0) return Promise.resolve();
     let record: EncodedRecord;
@@ -273,14 +297,30 @@ export class JournalMessageStore implements MessageStore {
     this.pendingAddBytes += record.addBytes;
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ops, record, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        this.flushed = new Promise((r) => (this.markFlushed = r));
-        // Started from a microtask so that every write() of the current tick joins the first group.
-        queueMicrotask(() => void this.flushLoop());
-      }
+      if (!lazy) this.awaitedQueued = true;
+      if (this.flushing) return;
+      if (this.awaitedQueued) this.startFlushing();
+      else this.lazyTimer ??= setTimeout(this.onLazyDue, this.lazyCommitMs);
     });
   }
+
+  private startFlushing(): void {
+    if (this.lazyTimer !== undefined) {
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+    }
+    this.flushing = true;
+    this.flushed = new Promise((r) => (this.markFlushed = r));
+    // Started from a microtask so that every write() of the current tick joins the first group.
+    queueMicrotask(() => void this.flushLoop());
+  }
+
+  /** Lazy writes have waited long enough: commit them even if no awaited write comes. */
+  private readonly onLazyDue = (): void => {
+    this.lazyTimer = undefined;
+    this.lazyDue = true;
+    if (!this.flushing && this.queue.length > 0) this.startFlushing();
+  };
 
   async load(container: string, afterSeq: number, max: number): Promise<StoredMessage[]> {
     if (this.state !== 'open' && this.state !== 'closing') throw new StoreError('STORE_CLOSED', 'the journal store is not open');
@@ -368,6 +408,8 @@ export class JournalMessageStore implements MessageStore {
   }
 
   private async shutDown(): Promise<void> {
+    // Lazy writes held back are committed now rather than when their timer fires.
+    if (!this.flushing && this.queue.length > 0) this.startFlushing();
     await this.flushed;
     await this.deletions;
     await this.discardPrepared();
@@ -455,8 +497,19 @@ export class JournalMessageStore implements MessageStore {
 
   private async flushLoop(): Promise<void> {
     while (this.queue.length > 0) {
+      if (!this.awaitedQueued && !this.lazyDue && this.state === 'open') {
+        // Only writes nobody waits for are queued: they join the next commit, or go when due.
+        this.lazyTimer ??= setTimeout(this.onLazyDue, this.lazyCommitMs);
+        break;
+      }
       const group = this.queue;
       this.queue = [];
+      this.awaitedQueued = false;
+      this.lazyDue = false;
+      if (this.lazyTimer !== undefined) {
+        clearTimeout(this.lazyTimer);
+        this.lazyTimer = undefined;
+      }
       await this.commitGroup(group);
       // Let the callers just resolved react (their next writes are a few promise hops away) before
       // taking the next group, so that it is a full one rather than the first few stragglers.
