@@ -68,6 +68,14 @@ const COPY_BODY_LIMIT = 16 * 1024;
  * brokers; the bytes not read wait in the kernel and hold the producer back through TCP.
  */
 const READ_SLICE = 512 * 1024;
+/**
+ * The slice while a frame of at least this size is being received. Such a frame is dispatched only
+ * once complete, and shorter turns get the previous one written out sooner. Measured on 2 cores:
+ * 1 MiB bodies are relayed about 20% faster with 256 KiB slices than with 512 KiB, while 64 KiB
+ * bodies and small frames are about 10% slower with them (more turns for the same bytes), hence
+ * the two sizes.
+ */
+const LARGE_FRAME_READ_SLICE = 256 * 1024;
 
 const PAUSED_FOR_OUTPUT = 1;
 const PAUSED_FOR_STORE = 2;
@@ -233,8 +241,10 @@ export class StompConnection implements MessageSink, TransportHandler, Heartbeat
       }
       return;
     }
-    this.readSinceYield += chunk.byteLength;
-    if (this.readSinceYield >= READ_SLICE && (this.pausedFor & PAUSED_FOR_TURN) === 0 && (this.state as ConnectionState) !== 'closed') {
+    const read = (this.readSinceYield += chunk.byteLength);
+    if (read < LARGE_FRAME_READ_SLICE) return;
+    const slice = (this.parser?.bufferedBytes ?? 0) >= LARGE_FRAME_READ_SLICE ? LARGE_FRAME_READ_SLICE : READ_SLICE;
+    if (read >= slice && (this.pausedFor & PAUSED_FOR_TURN) === 0 && (this.state as ConnectionState) !== 'closed') {
       this.pauseReading(PAUSED_FOR_TURN);
       this.ctx.yieldTurn(this);
     }

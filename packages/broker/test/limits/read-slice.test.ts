@@ -52,4 +52,31 @@ describe('flow control: a connection yields after a slice of input', () => {
     consumer.send('SUBSCRIBE', { id: '1', destination: '/queue/read-slice', ack: 'auto' });
     for (let i = 0; i < FRAMES; i++) await consumer.next('MESSAGE', 5_000);
   });
+  it('a frame larger than 256 KiB is read a 256 KiB slice per turn, so that the previous one is written out sooner', async () => {
+    const frames = 6;
+    const body = new Uint8Array(1024 * 1024).fill(0x62);
+    const frame = encodeFrame('SEND', { destination: '/queue/read-slice-large', persistent: 'false' }, body, { version: '1.2' });
+    const flood = new Uint8Array(frame.length * frames);
+    for (let i = 0; i < frames; i++) flood.set(frame, i * frame.length);
+    const producer = await b.client();
+    const before = b.broker.stats().enqueued;
+    let turns = 0;
+    const counted = new Promise<void>((resolve) => {
+      const sample = () => {
+        turns++;
+        if (b.broker.stats().enqueued - before >= frames) resolve();
+        else setImmediate(sample);
+      };
+      setImmediate(sample);
+    });
+    producer.sendRaw(flood);
+    await within(counted, 10_000, 'all large messages enqueued');
+    // 6 MiB at 256 KiB per turn, plus up to two 64 KiB reads of slack as above, is at least 16 turns;
+    // 512 KiB slices take 14 or fewer when the bytes are all there, as they are from one write.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor((frames * frame.length) / (256 * 1024 + 2 * 64 * 1024)));
+
+    const consumer = await b.client();
+    consumer.send('SUBSCRIBE', { id: '1', destination: '/queue/read-slice-large', ack: 'auto' });
+    for (let i = 0; i < frames; i++) expect((await consumer.next('MESSAGE', 5_000)).body.byteLength).toBe(body.length);
+  });
 });
