@@ -18,7 +18,7 @@ export {
 } from './protocol/authenticator.js';
 export { DEFAULT_PREFETCH, SERVER_NAME } from './protocol/stomp-connection.js';
 export { createMessageStore } from './store/index.js';
-export { JournalMessageStore, DEFAULT_SEGMENT_SIZE, type JournalLogger, type JournalMessageStoreOptions, type JournalStats } from './store/journal/index.js';
+export { JournalMessageStore, DEFAULT_SEGMENT_SIZE, LAZY_COMMIT_MS, type JournalLogger, type JournalMessageStoreOptions, type JournalStats } from './store/journal/index.js';
 export { MemoryMessageStore, type MemoryAccounting, type MemoryMessageStoreOptions } from './store/memory-store.js';
 export {
   durableContainer,
