@@ -12,7 +12,6 @@ import {
   StompCodecError,
   SUPPORTED_VERSIONS,
   utf8Encode,
-  type StompFrame,
   type StompHeaders,
   type StompVersion,
 } from '@tsmq/codec';

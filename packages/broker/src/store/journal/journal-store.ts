@@ -30,13 +30,13 @@ import { SegmentReaders, SegmentRetiredError } from './segment-readers.js';
 /** Default segment size: 32 MiB, as KahaDB's `journalMaxFileLength`. */
 export const DEFAULT_SEGMENT_SIZE = 32 * 1024 * 1024;
 
-/** Messages whose records are this close on disk are read with one read call. */
 /**
  * How long a lazy write (see {@link MessageStore.writeLazily}) may wait for an awaited write's
  * commit to join before it is committed on its own. Under load a commit comes sooner; idle, this
  * bounds what a crash can undo (auto-acknowledged messages delivered again).
  */
 export const LAZY_COMMIT_MS = 5;
+/** Messages whose records are this close on disk are read with one read call. */
 const READ_MERGE_GAP = 4096;
 const MAX_READ_RUN = 1024 * 1024;
 
