@@ -59,6 +59,7 @@ export function keepPieces(pieces: readonly Uint8Array[], total: number): FrameB
   let runBytes = 0;
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
+    if (piece.byteLength === 0) continue;
     if (piece.byteLength * 2 < piece.buffer.byteLength) {
       if (runStart < 0) runStart = i;
       runBytes += piece.byteLength;

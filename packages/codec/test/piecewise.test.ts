@@ -77,6 +77,16 @@ describe('PiecewiseFrameParser: large bodies kept as the chunks they arrived in'
     expect(same(bodyBytes(frames[1]!.body), body)).toBe(true);
   });
 
+  it('a chunk ending exactly where the body begins leaves no empty piece', () => {
+    const { wire, body } = sendFrame(64 * 1024);
+    const bodyStart = wire.length - body.length - 1;
+    const chunks = cut(wire, [bodyStart, bodyStart + 40_000]);
+    const [frame] = parsePiecewise(chunks);
+    const pieces = (frame!.body as BodyPieces).pieces;
+    expect(pieces.map((p) => p.byteLength)).toEqual([40_000, body.length - 40_000]);
+    expect(same(bodyBytes(frame!.body), body)).toBe(true);
+  });
+
   it('a body smaller than PIECEWISE_BODY_MIN is joined into one buffer, as FrameParser does', () => {
     const { wire, body } = sendFrame(PIECEWISE_BODY_MIN - 1);
     const [frame] = parsePiecewise(cut(wire, [100, 5000]));
