@@ -6,6 +6,7 @@ import { crc32, crc32Update } from './crc32.js';
 import { closeFile, datasync, openFile, renameFile, syncDirectory, unlinkFile, writeAll } from './file-io.js';
 import { JournalIndex } from './journal-index.js';
 import { FieldReader, MalformedRecordError } from './record-decoder.js';
+import { ChunkEncoder } from './record-encoder.js';
 import { segmentFileName } from './record-format.js';
 import type { ReplayStart } from './replay.js';
 
@@ -43,8 +44,8 @@ export interface CheckpointImage {
 
 /** Serializes `index` as covering the journal up to `offset` of `segment`. Synchronous: the index may change right after. */
 export function encodeCheckpoint(index: JournalIndex, segment: number, offset: number, lastType: number | undefined): CheckpointImage {
-  const chunks: Uint8Array[] = [];
-  const fields = new FieldWriter(chunks);
+  const fields = new ChunkEncoder(65536);
+  const chunks = fields.chunks;
   fields.raw(MAGIC);
   fields.u32(VERSION);
   fields.f64(index.lastSeq);
@@ -210,65 +211,6 @@ function checkAgainst(start: ReplayStart, segments: readonly number[], positionS
     if (id < start.segment && !index.liveCount.has(id)) return { stale: `it does not know segment ${id}` };
   }
   return { start };
-}
-
-/** Appends fields to 64 KiB buffers; typed arrays go out as views on their own memory, uncopied. */
-class FieldWriter {
-  private buf = Buffer.allocUnsafe(65536);
-  private pos = 0;
-
-  constructor(private readonly chunks: Uint8Array[]) {}
-
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    this.finish();
-    this.buf = Buffer.allocUnsafe(Math.max(65536, n));
-    this.pos = 0;
-  }
-
-  /** Hands out what was appended so far; returns every chunk handed out. */
-  finish(): Uint8Array[] {
-    if (this.pos > 0) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.buf = this.buf.subarray(this.pos);
-      this.pos = 0;
-    }
-    return this.chunks;
-  }
-
-  raw(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
-
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.pos++] = v;
-  }
-
-  u32(v: number): void {
-    this.room(4);
-    this.buf.writeUInt32LE(v, this.pos);
-    this.pos += 4;
-  }
-
-  f64(v: number): void {
-    this.room(8);
-    this.buf.writeDoubleLE(v, this.pos);
-    this.pos += 8;
-  }
-
-  str(s: string): void {
-    const b = Buffer.from(s, 'utf8');
-    this.u32(b.length);
-    this.raw(b);
-  }
-
-  array(a: Float64Array | Uint32Array | Uint8Array): void {
-    this.finish();
-    if (a.byteLength > 0) this.chunks.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  }
 }
 
 /** The record fields reader, plus the typed arrays only a checkpoint holds. */

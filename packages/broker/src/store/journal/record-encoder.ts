@@ -33,15 +33,21 @@ export interface EncodedRecord {
 /**
  * Appends fields into scratch buffers and hands out the finished bytes as chunks. A length field is
  * reserved and patched later through the buffer it lives in, which stays valid after the scratch buffer
- * has been handed out as a chunk because scratch memory is never reused.
+ * has been handed out as a chunk because scratch memory is never reused. Records and index
+ * checkpoints are both written with it.
  */
-class ChunkEncoder {
+export class ChunkEncoder {
   readonly chunks: Uint8Array[] = [];
-  private buf = Buffer.allocUnsafe(SCRATCH_SIZE);
+  private buf: Buffer;
   private pos = 0;
   private start = 0;
   /** Bytes already handed out as chunks. */
   private flushed = 0;
+
+  /** @param scratchSize - bytes per scratch buffer: small for records, larger for a checkpoint's many fields. */
+  constructor(private readonly scratchSize = SCRATCH_SIZE) {
+    this.buf = Buffer.allocUnsafe(scratchSize);
+  }
 
   get length(): number {
     return this.flushed + this.pos - this.start;
@@ -50,7 +56,7 @@ class ChunkEncoder {
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flushScratch();
-    this.buf = Buffer.allocUnsafe(Math.max(SCRATCH_SIZE, n));
+    this.buf = Buffer.allocUnsafe(Math.max(this.scratchSize, n));
     this.pos = 0;
     this.start = 0;
   }
@@ -95,6 +101,21 @@ class ChunkEncoder {
     const n = this.buf.write(s, this.pos + 4, 'utf8');
     this.buf.writeUInt32LE(n, this.pos);
     this.pos += 4 + n;
+  }
+
+  /** Bytes as they are, without a length. */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A typed array's memory as a chunk of its own: a view, not a copy. */
+  array(a: Float64Array | Uint32Array | Uint8Array): void {
+    this.flushScratch();
+    if (a.byteLength === 0) return;
+    this.chunks.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    this.flushed += a.byteLength;
   }
 
   bytes(b: FrameBody): void {
